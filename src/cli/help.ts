@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import type { MethodDefinition } from '../methods/define-method.js';
+
+const describeParam = (name: string, schema: z.ZodType): string => {
+  const optional = schema.safeParse(undefined).success;
+  const description = schema.description ? ` ${schema.description}` : '';
+  return `      ${name}${optional ? '?' : ''}${description}`;
+};
+
+/** Method docs come from the same zod schemas that validate the calls. */
+export const helpText = (version: string, methods: MethodDefinition[]): string =>
+  [
+    `bst-containers ${version}: JSON-RPC 2.0 bridge to container engines, one JSON message per line on stdin/stdout.`,
+    '',
+    'Usage:',
+    '  bst-containers [--verbose]                  serve JSON-RPC on stdin/stdout (logs on stderr)',
+    "  bst-containers call METHOD ['{json params}'] one call; prints the result as JSON, exits 1 on error",
+    '  bst-containers --help | --version',
+    '',
+    'Methods (params by name, or by position in the order shown; every method also takes engine and progressToken):',
+    ...methods.flatMap((method) => [
+      `  ${method.name}: ${method.summary}`,
+      ...Object.entries(method.params).map(([name, schema]) => describeParam(name, schema as z.ZodType)),
+    ]),
+    '',
+  ].join('\n');

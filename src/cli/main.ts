@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+import packageJson from '../../package.json' with { type: 'json' };
+import { METHODS } from '../methods/index.js';
+import { parseArgs } from './args.js';
+import { callOnce } from './call-command.js';
+import { helpText } from './help.js';
+import { serve } from './serve.js';
+
+const command = parseArgs(process.argv.slice(2));
+switch (command.kind) {
+  case 'help':
+    process.stdout.write(helpText(packageJson.version, METHODS));
+    break;
+  case 'version':
+    process.stdout.write(`${packageJson.version}\n`);
+    break;
+  case 'usage-error':
+    process.stderr.write(`bst-containers: ${command.message}. See bst-containers --help.\n`);
+    process.exitCode = 2;
+    break;
+  case 'call':
+    process.exitCode = await callOnce(command.method, command.params, command.verbose);
+    break;
+  case 'serve':
+    await serve(command.verbose);
+    break;
+}

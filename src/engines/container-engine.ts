@@ -1,0 +1,59 @@
+import type { Progress } from '../protocol/progress.js';
+
+export const ENGINE_NAMES = ['docker', 'podman', 'apptainer'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+export type EngineChoice = EngineName | 'auto-detect';
+
+/** One row of GetImages: `[name:tag, image ID, manifest digest]`, `<none>` where empty. */
+export type ImageRow = [nameTag: string, imageId: string, manifestDigest: string];
+export type VolumePair = [hostPath: string, containerPath: string];
+
+export interface ContainerInfo {
+  name: string;
+  isRunning: boolean;
+  volumes: VolumePair[];
+  imageSha: string;
+}
+
+export type OutputStream = 'stdout' | 'stderr';
+
+export interface WorkContext {
+  signal: AbortSignal;
+  progress: Progress;
+  /** Output of a command as it arrives, for clients that echo it live. */
+  output: (stream: OutputStream, text: string) => void;
+}
+
+export interface ArrivedImage {
+  imageId: string;
+  /** The `name:tag` names the image arrived with (empty for an untagged or digest-only image). */
+  names: string[];
+}
+
+export interface RunOptions {
+  containerName: string;
+  image: string;
+  volumes: VolumePair[];
+  isDaemon: boolean;
+  containerArgs: string[];
+  useGpu: boolean;
+}
+
+export interface ContainerEngine {
+  readonly name: EngineName;
+  /** Where the engine was found, for messages and `GetEngine`'s verbose output. */
+  readonly location: string;
+  listImages(signal?: AbortSignal): Promise<ImageRow[]>;
+  /** Pulls a fully qualified reference (with a tag or digest) and answers the image ID. */
+  pullImage(reference: string, context: WorkContext): Promise<string>;
+  loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage>;
+  tagImage(image: string, nameTag: string): Promise<void>;
+  /** Removes one name from an image; the image stays while it has another name. */
+  untagImage(nameTag: string): Promise<void>;
+  runContainer(options: RunOptions, context: WorkContext): Promise<{ cmdout?: string }>;
+  execInContainer(containerName: string, command: string, context: WorkContext): Promise<string>;
+  getContainerInfo(containerName: string): Promise<ContainerInfo>;
+  stopContainer(containerName: string, isForced: boolean): Promise<void>;
+  removeImage(image: string, isForced: boolean): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,138 @@
+import type { Readable } from 'node:stream';
+import { type Dispatcher, Pool } from 'undici';
+import { BridgeError } from '../../shared/bridge-error.js';
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { DockerEndpoint } from './endpoint.js';
+
+/** An error status from the Engine API, with the engine's own message. */
+export class EngineHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineHttpError';
+  }
+}
+
+export const isEngineHttpError = (error: unknown, statusCode?: number): error is EngineHttpError =>
+  error instanceof EngineHttpError && (statusCode === undefined || error.statusCode === statusCode);
+
+export interface ApiRequest {
+  method?: Dispatcher.HttpMethod;
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Sent as is (a stream or bytes) instead of JSON. */
+  rawBody?: Readable | Buffer;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+const CONNECT_ADVICE: Record<string, string> = {
+  ENOENT: 'its socket does not exist. Start Docker (Docker Desktop, or `sudo systemctl start docker`)',
+  ECONNREFUSED:
+    'nothing answers on its socket. Start Docker (Docker Desktop, or `sudo systemctl start docker`)',
+  EACCES:
+    'permission denied on its socket. Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
+  EPERM:
+    'permission denied on its socket. Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
+};
+
+/**
+ * The Docker Engine API over one keep-alive connection pool. Paths are versioned once the engine's
+ * API version is known, so behaviour does not drift with the engine's default version.
+ */
+export class DockerApi {
+  private readonly pool: Pool;
+  private prefix = '';
+
+  constructor(
+    readonly endpoint: DockerEndpoint,
+    private readonly engineLabel = 'Docker',
+  ) {
+    const origin = endpoint.kind === 'tcp' ? endpoint.origin : 'http://localhost';
+    this.pool = new Pool(origin, {
+      connections: 16,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      ...(endpoint.kind === 'socket' ? { connect: { socketPath: endpoint.socketPath } } : {}),
+    });
+  }
+
+  useApiVersion(version: string): void {
+    this.prefix = `/v${version}`;
+  }
+
+  async request(request: ApiRequest): Promise<Dispatcher.ResponseData> {
+    const query = Object.fromEntries(
+      Object.entries(request.query ?? {})
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => [key, String(value)]),
+    );
+    const search = new URLSearchParams(query).toString();
+    const headers: Record<string, string> = {};
+    let body: Dispatcher.DispatchOptions['body'];
+    if (request.rawBody !== undefined) {
+      body = request.rawBody;
+      headers['content-type'] = request.contentType ?? 'application/octet-stream';
+    } else if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers['content-type'] = 'application/json';
+    }
+    try {
+      const response = await this.pool.request({
+        method: request.method ?? 'GET',
+        path: `${this.prefix}${request.path}${search ? `?${search}` : ''}`,
+        headers,
+        body,
+        signal: request.signal,
+      });
+      if (response.statusCode >= 400) throw await this.httpError(response);
+      return response;
+    } catch (error) {
+      throw this.translate(error);
+    }
+  }
+
+  async json<T>(request: ApiRequest): Promise<T> {
+    const response = await this.request(request);
+    const text = await response.body.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** For calls whose answer carries nothing we need (204, 201, 304). */
+  async call(request: ApiRequest): Promise<void> {
+    const response = await this.request(request);
+    await response.body.dump();
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+
+  private async httpError(response: Dispatcher.ResponseData): Promise<EngineHttpError> {
+    const text = await response.body.text().catch(() => '');
+    let message = text.trim();
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? message;
+    } catch {}
+    return new EngineHttpError(response.statusCode, message || `HTTP ${response.statusCode}`);
+  }
+
+  private translate(error: unknown): unknown {
+    if (error instanceof EngineHttpError || (error as Error)?.name === 'AbortError') return error;
+    const code =
+      (error as NodeJS.ErrnoException)?.code ?? (error as { cause?: NodeJS.ErrnoException })?.cause?.code;
+    const advice = code ? CONNECT_ADVICE[code] : undefined;
+    const reason = advice ?? `it did not answer (${(error as Error)?.message ?? String(error)})`;
+    return new BridgeError(
+      ErrorCode.EngineNotAnswering,
+      `${this.engineLabel} is not answering at ${this.endpoint.description}: ${reason}.`,
+      { data: { code, engineMessage: (error as Error)?.message }, cause: error },
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export type DockerEndpoint =
+  | { kind: 'socket'; socketPath: string; description: string }
+  | { kind: 'tcp'; origin: string; description: string };
+
+export interface EndpointEnvironment {
+  env: NodeJS.ProcessEnv;
+  platform: NodeJS.Platform;
+  home: string;
+  exists: (path: string) => boolean;
+}
+
+const defaultEnvironment = (): EndpointEnvironment => ({
+  env: process.env,
+  platform: process.platform,
+  home: homedir(),
+  exists: existsSync,
+});
+
+const WINDOWS_PIPE = '//./pipe/docker_engine';
+
+const socketEndpoint = (socketPath: string): DockerEndpoint => ({
+  kind: 'socket',
+  socketPath,
+  description: socketPath.startsWith('//./pipe/') ? `npipe://${socketPath}` : `unix://${socketPath}`,
+});
+
+export const parseDockerHost = (host: string): DockerEndpoint => {
+  if (host.startsWith('unix://')) return socketEndpoint(host.slice('unix://'.length));
+  if (host.startsWith('npipe://')) return socketEndpoint(host.slice('npipe://'.length).replaceAll('\\', '/'));
+  if (host.startsWith('tcp://') || host.startsWith('http://')) {
+    const url = new URL(host.replace(/^tcp:/, 'http:'));
+    return { kind: 'tcp', origin: `http://${url.host}`, description: host };
+  }
+  throw new Error(`DOCKER_HOST=${host} is not a unix://, npipe:// or tcp:// address`);
+};
+
+/** Docker's default sockets, in the order the Docker CLI and Docker Desktop use them. */
+export const defaultDockerSockets = ({ env, platform, home }: EndpointEnvironment): string[] => {
+  if (platform === 'win32') return [WINDOWS_PIPE];
+  const sockets = [
+    '/var/run/docker.sock',
+    join(home, '.docker/run/docker.sock'),
+    join(home, '.docker/desktop/docker.sock'),
+  ];
+  if (env.XDG_RUNTIME_DIR) sockets.push(join(env.XDG_RUNTIME_DIR, 'docker.sock'));
+  return sockets;
+};
+
+/**
+ * `DOCKER_HOST` wins, as in the Docker CLI; otherwise the first default socket that exists (the
+ * first default when none does, so the message names the usual place).
+ */
+export const resolveDockerEndpoint = (environment = defaultEnvironment()): DockerEndpoint => {
+  const host = environment.env.DOCKER_HOST;
+  if (host) return parseDockerHost(host);
+  const sockets = defaultDockerSockets(environment);
+  const found = sockets.find((socket) => socket === WINDOWS_PIPE || environment.exists(socket));
+  return socketEndpoint(found ?? (sockets[0] as string));
+};

@@ -1,0 +1,132 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { BridgeError } from '../../shared/bridge-error.js';
+import { ErrorCode } from '../../shared/error-codes.js';
+import type { WorkContext } from '../container-engine.js';
+import { containerNotFound, tail } from './containers.js';
+import { type DockerApi, isEngineHttpError } from './docker-api.js';
+import { Demultiplexer } from './multiplex.js';
+
+/**
+ * `sh -c CMD`, after printing the shell's PID on stderr: the Engine API cannot kill an exec, so
+ * cancelling needs the PID to kill the process group inside the container. `exec` keeps the PID.
+ */
+const wrapped = (command: string) => ['sh', '-c', 'echo "$$" >&2; exec sh -c "$1"', 'sh', command];
+const killCommand = (pid: string) => [
+  'sh',
+  '-c',
+  'kill -KILL -- "-$1" 2>/dev/null || kill -KILL "$1"',
+  'sh',
+  pid,
+];
+
+const PID_WAIT_MS = 2000;
+
+interface ExecInspect {
+  Running: boolean;
+  ExitCode: number | null;
+}
+
+const createExec = async (api: DockerApi, containerName: string, cmd: string[]): Promise<string> => {
+  try {
+    const { Id } = await api.json<{ Id: string }>({
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(containerName)}/exec`,
+      body: { AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false, Cmd: cmd },
+    });
+    return Id;
+  } catch (error) {
+    if (isEngineHttpError(error, 404)) throw containerNotFound(containerName, error.message);
+    if (isEngineHttpError(error, 409)) {
+      throw new BridgeError(
+        ErrorCode.Conflict,
+        `Container ${containerName} is not running: start it with RunContainer first.`,
+        { data: { engineMessage: error.message } },
+      );
+    }
+    throw error;
+  }
+};
+
+const startExec = (api: DockerApi, execId: string, signal?: AbortSignal) =>
+  api.request({ method: 'POST', path: `/exec/${execId}/start`, body: { Detach: false, Tty: false }, signal });
+
+/** The stream can end a moment before the engine records the exit code. */
+const exitCodeOf = async (api: DockerApi, execId: string): Promise<number> => {
+  for (let attempt = 0; ; attempt++) {
+    const info = await api.json<ExecInspect>({ path: `/exec/${execId}/json` });
+    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
+    if (attempt > 200) return info.ExitCode ?? -1;
+    await delay(Math.min(2 ** attempt, 20));
+  }
+};
+
+const killInContainer = async (api: DockerApi, containerName: string, pid: string): Promise<void> => {
+  const killer = await createExec(api, containerName, killCommand(pid));
+  const response = await startExec(api, killer);
+  await response.body.dump();
+};
+
+export const execInContainer = async (
+  api: DockerApi,
+  containerName: string,
+  command: string,
+  context: WorkContext,
+): Promise<string> => {
+  const execId = await createExec(api, containerName, wrapped(command));
+  const streamAbort = new AbortController();
+  let pid: string | undefined;
+  let killed: Promise<void> | undefined;
+  // Until the PID has arrived there is nothing to kill: keep reading until it does.
+  const killAndStop = () => {
+    if (!pid) return;
+    killed ??= killInContainer(api, containerName, pid).catch(() => {});
+    streamAbort.abort();
+  };
+  const onAbort = () => {
+    killAndStop();
+    setTimeout(() => streamAbort.abort(), PID_WAIT_MS).unref();
+  };
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  const chunks: Buffer[] = [];
+  let pidLine = '';
+  try {
+    const response = await startExec(api, execId, streamAbort.signal);
+    const demux = new Demultiplexer();
+    for await (const chunk of response.body) {
+      for (const frame of demux.push(chunk as Buffer)) {
+        let data = frame.data;
+        if (frame.stream === 'stderr' && pid === undefined) {
+          const text = data.toString('latin1');
+          const newline = text.indexOf('\n');
+          pidLine += newline === -1 ? text : text.slice(0, newline);
+          if (newline === -1) continue;
+          pid = pidLine.trim();
+          if (context.signal.aborted) killAndStop();
+          data = data.subarray(newline + 1);
+          if (data.length === 0) continue;
+        }
+        chunks.push(data);
+        context.output(frame.stream, data.toString('utf8'));
+      }
+    }
+  } catch (error) {
+    if (!context.signal.aborted) throw error;
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
+  }
+  if (context.signal.aborted) {
+    killAndStop();
+    await killed;
+    throw context.signal.reason ?? new Error('cancelled');
+  }
+  const output = Buffer.concat(chunks).toString('utf8');
+  const exitCode = await exitCodeOf(api, execId);
+  if (exitCode !== 0) {
+    throw new BridgeError(
+      ErrorCode.CommandFailed,
+      `Command failed with exit code ${exitCode} in container ${containerName}${output.trim() ? `: ${tail(output)}` : ' (it printed nothing)'}`,
+      { data: { exitCode, output } },
+    );
+  }
+  return output;
+};

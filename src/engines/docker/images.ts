@@ -1,0 +1,182 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { BridgeError } from '../../shared/bridge-error.js';
+import { ErrorCode } from '../../shared/error-codes.js';
+import { ndjsonLines } from '../../shared/ndjson-lines.js';
+import type { ArrivedImage, ImageRow, WorkContext } from '../container-engine.js';
+import { type DockerApi, isEngineHttpError } from './docker-api.js';
+import { PullProgress } from './pull-progress.js';
+
+interface ImageSummary {
+  Id: string;
+  RepoTags?: string[] | null;
+  RepoDigests?: string[] | null;
+}
+
+const NONE = '<none>';
+const withSha256 = (id: string) => (id.startsWith('sha256:') ? id : `sha256:${id}`);
+const repositoryOf = (nameTag: string) => nameTag.slice(0, nameTag.lastIndexOf(':'));
+
+/** The rows `docker images --all --digests --no-trunc` prints: one per name, digest matched by repository. */
+export const imageRows = (images: ImageSummary[]): ImageRow[] =>
+  images.flatMap((image): ImageRow[] => {
+    const id = withSha256(image.Id);
+    const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
+    const digests = (image.RepoDigests ?? []).filter((digest) => !digest.startsWith('<none>@'));
+    const digestOf = (repository: string) =>
+      digests.find((entry) => entry.startsWith(`${repository}@`))?.split('@')[1] ?? NONE;
+    const rows: ImageRow[] = tags.map((tag) => [tag, id, digestOf(repositoryOf(tag))]);
+    const taggedRepositories = new Set(tags.map(repositoryOf));
+    for (const entry of digests) {
+      const [repository = NONE, digest = NONE] = entry.split('@');
+      if (!taggedRepositories.has(repository)) rows.push([`${repository}:${NONE}`, id, digest]);
+    }
+    return rows.length > 0 ? rows : [[`${NONE}:${NONE}`, id, NONE]];
+  });
+
+export const listImages = async (api: DockerApi, signal?: AbortSignal): Promise<ImageRow[]> =>
+  imageRows(await api.json<ImageSummary[]>({ path: '/images/json', query: { all: 1, digests: 1 }, signal }));
+
+export const inspectImageId = async (api: DockerApi, image: string): Promise<string> => {
+  try {
+    const info = await api.json<{ Id: string }>({ path: `/images/${encodeURIComponent(image)}/json` });
+    return withSha256(info.Id);
+  } catch (error) {
+    if (isEngineHttpError(error, 404)) {
+      throw new BridgeError(ErrorCode.ImageNotFound, `Image ${image} was not found in the engine.`, {
+        data: { engineMessage: error.message },
+      });
+    }
+    throw error;
+  }
+};
+
+/** The progress stream reports failures as `{"error": ...}` lines even after a 200 answer. */
+const streamError = (line: Record<string, unknown>): string | undefined => {
+  const detail = line.errorDetail as { message?: string } | undefined;
+  if (typeof line.error === 'string') return line.error;
+  return detail?.message;
+};
+
+export const pullImage = async (api: DockerApi, reference: string, context: WorkContext): Promise<string> => {
+  const response = await api.request({
+    method: 'POST',
+    path: '/images/create',
+    query: { fromImage: reference },
+    signal: context.signal,
+  });
+  context.progress.begin(`Pulling ${reference}`);
+  const progress = new PullProgress();
+  for await (const line of ndjsonLines(response.body)) {
+    const failure = streamError(line);
+    if (failure) {
+      throw new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${failure}`, {
+        data: { engineMessage: failure },
+      });
+    }
+    context.progress.report(progress.update(line));
+  }
+  context.progress.end(`Pulled ${reference}`);
+  return inspectImageId(api, reference);
+};
+
+const LOADED_NAME = /^Loaded image: (.+)$/m;
+const LOADED_ID = /^Loaded image ID: (sha256:[a-f0-9]{64})$/m;
+
+export const loadImage = async (
+  api: DockerApi,
+  tarballPath: string,
+  context: WorkContext,
+): Promise<ArrivedImage> => {
+  const size = await stat(tarballPath).then(
+    (info) => info.size,
+    (error: NodeJS.ErrnoException) => {
+      throw new BridgeError(
+        ErrorCode.FileNotFound,
+        `Cannot read the image file ${tarballPath}: ${error.code}.`,
+        {
+          cause: error,
+        },
+      );
+    },
+  );
+  let sent = 0;
+  context.progress.begin(`Loading ${tarballPath}`, { bytes: 0, totalBytes: size });
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      sent += chunk.length;
+      context.progress.report({ message: 'Loading image', bytes: sent, totalBytes: size });
+      callback(null, chunk);
+    },
+  });
+  const body = createReadStream(tarballPath).pipe(counter);
+  const response = await api.request({
+    method: 'POST',
+    path: '/images/load',
+    query: { quiet: 1 },
+    rawBody: body,
+    contentType: 'application/x-tar',
+    signal: context.signal,
+  });
+  const names: string[] = [];
+  let imageId: string | undefined;
+  for await (const line of ndjsonLines(response.body)) {
+    const failure = streamError(line);
+    if (failure) {
+      throw new BridgeError(
+        ErrorCode.EngineFailed,
+        `Could not load the image file ${tarballPath}: ${failure}`,
+        {
+          data: { engineMessage: failure },
+        },
+      );
+    }
+    const text = typeof line.stream === 'string' ? line.stream.trim() : '';
+    const name = LOADED_NAME.exec(text)?.[1];
+    if (name) names.push(name.trim());
+    imageId ??= LOADED_ID.exec(text)?.[1];
+  }
+  context.progress.end('Image loaded');
+  const first = names[0];
+  if (first) imageId = await inspectImageId(api, first);
+  if (!imageId) {
+    throw new BridgeError(
+      ErrorCode.EngineFailed,
+      `The engine loaded ${tarballPath} but named no image in it.`,
+    );
+  }
+  return { imageId, names };
+};
+
+export const tagImage = async (api: DockerApi, image: string, nameTag: string): Promise<void> => {
+  const colon = nameTag.lastIndexOf(':');
+  const slash = nameTag.lastIndexOf('/');
+  const [repo, tag] =
+    colon > slash ? [nameTag.slice(0, colon), nameTag.slice(colon + 1)] : [nameTag, 'latest'];
+  await api.call({ method: 'POST', path: `/images/${encodeURIComponent(image)}/tag`, query: { repo, tag } });
+};
+
+export const removeImage = async (api: DockerApi, image: string, isForced: boolean): Promise<void> => {
+  try {
+    await api.call({
+      method: 'DELETE',
+      path: `/images/${encodeURIComponent(image)}`,
+      query: { force: isForced },
+    });
+  } catch (error) {
+    if (isEngineHttpError(error, 404)) {
+      throw new BridgeError(ErrorCode.ImageNotFound, `Image ${image} was not found in the engine.`, {
+        data: { engineMessage: error.message },
+      });
+    }
+    if (isEngineHttpError(error, 409)) {
+      throw new BridgeError(
+        ErrorCode.Conflict,
+        `Image ${image} is in use: stop the containers that use it, or remove it with isForced=1. (${error.message})`,
+        { data: { engineMessage: error.message } },
+      );
+    }
+    throw error;
+  }
+};

@@ -1,0 +1,112 @@
+import { BridgeError, isBridgeError } from '../shared/bridge-error.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import { findExecutable } from '../shared/find-executable.js';
+import type { ContainerEngine, EngineChoice, EngineName } from './container-engine.js';
+import { DockerEngine } from './docker/docker-engine.js';
+import { type DockerEndpoint, resolveDockerEndpoint } from './docker/endpoint.js';
+
+/** Engines tried by `auto-detect`, in order. */
+export const AUTO_DETECT_ORDER: EngineName[] = ['docker'];
+const SUPPORTED: EngineName[] = ['docker'];
+
+export interface EngineSelectorOptions {
+  dockerEndpoint?: () => DockerEndpoint;
+  isInstalled?: (engine: EngineName) => boolean;
+}
+
+const notAnswering = (error: unknown) => isBridgeError(error) && error.code === ErrorCode.EngineNotAnswering;
+
+/**
+ * Finds an engine once and keeps it: every later call reuses the same connection. A call that
+ * fails because the engine went away drops it, so the next call looks again.
+ */
+export class EngineSelector {
+  private readonly engines = new Map<EngineName, Promise<ContainerEngine>>();
+  private autoDetected: EngineName | undefined;
+  private readonly dockerEndpoint: () => DockerEndpoint;
+  private readonly isInstalled: (engine: EngineName) => boolean;
+
+  constructor(options: EngineSelectorOptions = {}) {
+    this.dockerEndpoint = options.dockerEndpoint ?? (() => resolveDockerEndpoint());
+    this.isInstalled = options.isInstalled ?? ((engine) => findExecutable(engine) !== undefined);
+  }
+
+  async get(choice: EngineChoice = 'auto-detect'): Promise<ContainerEngine> {
+    if (choice !== 'auto-detect') return this.named(choice);
+    if (this.autoDetected) return this.named(this.autoDetected);
+    let firstFailure: unknown;
+    for (const candidate of AUTO_DETECT_ORDER) {
+      try {
+        const engine = await this.named(candidate);
+        this.autoDetected = candidate;
+        return engine;
+      } catch (error) {
+        firstFailure ??= error;
+      }
+    }
+    if (isBridgeError(firstFailure) && firstFailure.code === ErrorCode.EngineNotAnswering) throw firstFailure;
+    throw new BridgeError(
+      ErrorCode.EngineNotFound,
+      'No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) and start it.',
+      { cause: firstFailure },
+    );
+  }
+
+  /** Runs one engine call; when the engine stopped answering, forgets it so the next call looks again. */
+  async run<T>(choice: EngineChoice, work: (engine: ContainerEngine) => Promise<T>): Promise<T> {
+    const engine = await this.get(choice);
+    try {
+      return await work(engine);
+    } catch (error) {
+      if (notAnswering(error)) this.forget(engine.name);
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    const engines = await Promise.allSettled(this.engines.values());
+    this.engines.clear();
+    await Promise.all(
+      engines.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)),
+    );
+  }
+
+  private forget(name: EngineName): void {
+    const engine = this.engines.get(name);
+    this.engines.delete(name);
+    if (this.autoDetected === name) this.autoDetected = undefined;
+    void engine?.then((value) => value.close()).catch(() => {});
+  }
+
+  private named(name: EngineName): Promise<ContainerEngine> {
+    let engine = this.engines.get(name);
+    if (!engine) {
+      engine = this.connect(name);
+      this.engines.set(name, engine);
+      engine.catch(() => this.engines.delete(name));
+    }
+    return engine;
+  }
+
+  private async connect(name: EngineName): Promise<ContainerEngine> {
+    if (!SUPPORTED.includes(name)) {
+      throw new BridgeError(
+        ErrorCode.EngineNotSupported,
+        `Container engine ${name} is not supported yet by bst-containers: use docker or auto-detect.`,
+      );
+    }
+    const endpoint = this.dockerEndpoint();
+    try {
+      return await DockerEngine.connect(name, endpoint);
+    } catch (error) {
+      const socketMissing = isBridgeError(error) && (error.data as { code?: string })?.code === 'ENOENT';
+      if (socketMissing && !this.isInstalled(name) && !process.env.DOCKER_HOST) {
+        throw new BridgeError(ErrorCode.EngineNotFound, `Container engine ${name} was not found.`, {
+          data: { looked: endpoint.description },
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { ResponseError } from 'vscode-jsonrpc/node.js';
+import { isBridgeError } from '../shared/bridge-error.js';
+import { ErrorCode } from '../shared/error-codes.js';
+
+/** What a failed call answers: the bridge's message, with the engine's own words in `data`. */
+export const toResponseError = (error: unknown, cancelled: boolean): ResponseError<unknown> => {
+  if (cancelled) return new ResponseError(ErrorCode.RequestCancelled, 'Request cancelled');
+  if (error instanceof ResponseError) return error;
+  if (isBridgeError(error)) return new ResponseError(error.code, error.message, error.data);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ResponseError(ErrorCode.InternalError, `Internal error: ${message}`);
+};

@@ -1,0 +1,131 @@
+import type { Readable, Writable } from 'node:stream';
+import {
+  type CancellationToken,
+  createMessageConnection,
+  type MessageConnection,
+  ResponseError,
+} from 'vscode-jsonrpc/node.js';
+import type { EngineSelector } from '../engines/engine-selector.js';
+import type { CompiledMethod } from '../methods/define-method.js';
+import type { MethodContext } from '../methods/method-context.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import type { Logger } from '../shared/logger.js';
+import { NdjsonReader } from '../transport/ndjson-reader.js';
+import { NdjsonWriter } from '../transport/ndjson-writer.js';
+import { parseParams } from './params.js';
+import { createProgress, type ProgressToken } from './progress.js';
+import { toResponseError } from './response-error.js';
+
+export interface ServerOptions {
+  input: Readable;
+  output: Writable;
+  methods: Map<string, CompiledMethod>;
+  engines: EngineSelector;
+  log: Logger;
+  tempRoot: string;
+  maxLineBytes?: number;
+  /** How long calls in flight may still finish once the input has ended. */
+  drainMs?: number;
+}
+
+export interface Server {
+  connection: MessageConnection;
+  /** Settles when the input has ended and every request in flight has been answered or cancelled. */
+  closed: Promise<void>;
+}
+
+export const OUTPUT_NOTIFICATION = 'bst/output';
+const DRAIN_MS = 300;
+
+const safely = (send: () => void) => {
+  try {
+    send();
+  } catch {}
+};
+
+/** Serves the method set over one newline-delimited JSON-RPC 2.0 stream pair. */
+export const startServer = (options: ServerOptions): Server => {
+  const writer = new NdjsonWriter(options.output);
+  const reader = new NdjsonReader(options.input, (reply) => void writer.write(reply), options.maxLineBytes);
+  const connection = createMessageConnection(reader, writer, {
+    error: (message) => options.log.debug(message),
+    warn: (message) => options.log.debug(message),
+    info: (message) => options.log.debug(message),
+    log: (message) => options.log.debug(message),
+  });
+  const inFlight = new Set<AbortController>();
+  let requestsHandled = 0;
+
+  const handle = async (method: string, rawParams: unknown, token: CancellationToken) => {
+    try {
+      return await handleRequest(method, rawParams, token);
+    } finally {
+      requestsHandled++;
+    }
+  };
+
+  const handleRequest = async (method: string, rawParams: unknown, token: CancellationToken) => {
+    const compiled = options.methods.get(method);
+    if (!compiled) {
+      throw new ResponseError(
+        ErrorCode.MethodNotFound,
+        `Unknown method ${method}. Methods: ${[...options.methods.keys()].join(', ')}`,
+      );
+    }
+    const abort = new AbortController();
+    inFlight.add(abort);
+    const onCancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      const params = parseParams(compiled, rawParams);
+      const progressToken = params.progressToken as ProgressToken | undefined;
+      const notify = (method: string, params: object) => {
+        // Once the input has ended the connection refuses notifications; the answer still goes out.
+        connection.sendNotification(method, params).catch(() => {});
+      };
+      const send = (progress: ProgressToken, value: Record<string, unknown>) =>
+        safely(() => notify('$/progress', { token: progress, value }));
+      const context: MethodContext = {
+        engines: options.engines,
+        log: options.log,
+        signal: abort.signal,
+        tempRoot: options.tempRoot,
+        progress: createProgress(progressToken, send),
+        output: (stream, text) => {
+          if (progressToken !== undefined) {
+            safely(() => notify(OUTPUT_NOTIFICATION, { token: progressToken, stream, text }));
+          }
+        },
+      };
+      return await compiled.definition.handler(params as never, context);
+    } catch (error) {
+      throw toResponseError(error, abort.signal.aborted);
+    } finally {
+      onCancel.dispose();
+      inFlight.delete(abort);
+    }
+  };
+
+  connection.onRequest((method, params, token) => handle(method, params, token));
+  connection.onNotification((method) => options.log.debug(`notification ${method} ignored`));
+
+  const closed = new Promise<void>((resolve) => {
+    connection.onClose(() => {
+      // Quick calls already in flight still get their answer; long ones are cancelled.
+      const cancelRest = setTimeout(() => {
+        for (const abort of inFlight) abort.abort();
+      }, options.drainMs ?? DRAIN_MS);
+      const waitForAll = async () => {
+        while (requestsHandled < reader.requestsRead) await new Promise((next) => setTimeout(next, 2));
+        // The answer of the last call is written a tick after its handler settles.
+        await new Promise((next) => setImmediate(next));
+        await writer.idle();
+      };
+      void waitForAll().then(() => {
+        clearTimeout(cancelRest);
+        resolve();
+      });
+    });
+  });
+  connection.listen();
+  return { connection, closed };
+};

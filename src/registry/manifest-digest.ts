@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import { request } from 'undici';
+import { BridgeError } from '../shared/bridge-error.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import { parseBearerChallenge } from './bearer-challenge.js';
+import { DEFAULT_DOMAIN, type ImageReference } from './reference.js';
+
+// Without the index and list types a registry may answer with one platform's manifest, whose
+// digest is not the one `docker pull` records.
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+const TIMEOUT_MS = 30_000;
+
+const isLoopback = (host: string) => /^(localhost|127(?:\.\d+){3}|\[::1\])(?::\d+)?$/.test(host);
+
+export const registryBaseUrl = (domain: string): string => {
+  if (domain === DEFAULT_DOMAIN) return 'https://registry-1.docker.io';
+  return `${isLoopback(domain) ? 'http' : 'https'}://${domain}`;
+};
+
+const registryFailure = (reference: string, why: string, cause?: unknown) =>
+  new BridgeError(
+    ErrorCode.RegistryFailed,
+    `Could not get the manifest of ${reference} from its registry: ${why}`,
+    {
+      cause,
+      data: { reason: why },
+    },
+  );
+
+const anonymousToken = async (challenge: Record<string, string>, signal: AbortSignal): Promise<string> => {
+  const url = new URL(challenge.realm as string);
+  if (challenge.service) url.searchParams.set('service', challenge.service);
+  if (challenge.scope) url.searchParams.set('scope', challenge.scope);
+  const response = await request(url, { signal });
+  if (response.statusCode !== 200) {
+    await response.body.dump();
+    throw new Error(`the token service answered ${response.statusCode}`);
+  }
+  const body = (await response.body.json()) as { token?: string; access_token?: string };
+  const token = body.token ?? body.access_token;
+  if (!token) throw new Error('the token service answered no token');
+  return token;
+};
+
+/**
+ * The digest a registry gives for a tag now, without pulling: HEAD on the manifest with the
+ * anonymous bearer-token flow. When the registry omits `Docker-Content-Digest`, GET and hash.
+ */
+export const fetchManifestDigest = async (
+  ref: ImageReference,
+  display: string,
+  parentSignal?: AbortSignal,
+): Promise<string> => {
+  if (ref.digest && !ref.tag) return ref.digest;
+  const signal = parentSignal
+    ? AbortSignal.any([parentSignal, AbortSignal.timeout(TIMEOUT_MS)])
+    : AbortSignal.timeout(TIMEOUT_MS);
+  const url = `${registryBaseUrl(ref.domain)}/v2/${ref.path}/manifests/${ref.tag ?? 'latest'}`;
+  try {
+    let authorization: string | undefined;
+    for (const method of ['HEAD', 'GET'] as const) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const headers: Record<string, string> = { accept: MANIFEST_TYPES };
+        if (authorization) headers.authorization = authorization;
+        const response = await request(url, { method, headers, signal });
+        if (response.statusCode === 401 && !authorization) {
+          await response.body.dump();
+          const challenge = parseBearerChallenge(response.headers['www-authenticate'] as string | undefined);
+          if (!challenge) throw registryFailure(display, 'it asks for credentials (HTTP 401)');
+          authorization = `Bearer ${await anonymousToken(challenge, signal)}`;
+          continue;
+        }
+        if (response.statusCode === 404) {
+          await response.body.dump();
+          throw registryFailure(display, 'no such image or tag (HTTP 404)');
+        }
+        if (response.statusCode >= 400) {
+          await response.body.dump();
+          throw registryFailure(display, `HTTP ${response.statusCode}`);
+        }
+        const digest = response.headers['docker-content-digest'];
+        if (typeof digest === 'string' && digest.startsWith('sha256:')) {
+          await response.body.dump();
+          return digest;
+        }
+        if (method === 'GET') {
+          const body = Buffer.from(await response.body.arrayBuffer());
+          return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+        }
+        await response.body.dump();
+        break;
+      }
+    }
+    throw registryFailure(display, 'the registry gave no digest');
+  } catch (error) {
+    if (error instanceof BridgeError || parentSignal?.aborted) throw error;
+    const reason =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${TIMEOUT_MS / 1000} s`
+        : String((error as Error).message);
+    throw registryFailure(display, reason, error);
+  }
+};

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { isImageReference } from '../registry/reference.js';
+import { hasControlChars } from './control-chars.js';
+
+// Each check names what is accepted so that a -32602 message tells the caller how to fix the call.
+
+export const containerName = z
+  .string()
+  .max(128)
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
+    'must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (like Docker container names)',
+  );
+
+export const imageReference = z
+  .string()
+  .max(512)
+  .refine(isImageReference, 'must be an image reference such as registry/name:tag (distribution grammar)');
+
+const SHA256_ID = /^sha256:[a-f0-9]{64}$/;
+const SHORT_ID = /^[a-f0-9]{12,64}$/;
+
+/** An image ID (`sha256:<64 hex>` or a short hex ID) or an image reference. */
+export const imageIdOrReference = z
+  .string()
+  .max(512)
+  .refine(
+    (value) => SHA256_ID.test(value) || SHORT_ID.test(value) || isImageReference(value),
+    'must be an image ID (sha256:<64 hex>) or an image reference such as name:tag',
+  );
+
+const isAbsoluteHostPath = (value: string): boolean =>
+  value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\\\');
+
+export const absoluteHostPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => !hasControlChars(value), 'must not contain control characters')
+  .refine(isAbsoluteHostPath, 'must be an absolute host path (/..., C:\\... or \\\\server\\share)');
+
+export const absoluteContainerPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => !hasControlChars(value), 'must not contain control characters')
+  .refine((value) => value.startsWith('/'), 'must be an absolute path inside the container (/...)')
+  .refine((value) => !value.includes(':'), 'must not contain ":"');
+
+export const httpUrl = z
+  .string()
+  .max(8192)
+  .refine((value) => {
+    if (!/^https?:\/\//i.test(value) || hasControlChars(value) || /\s/.test(value)) return false;
+    return URL.canParse(value);
+  }, 'must be an http(s) URL');
+
+/** MATLAB sends logicals as 0/1; JSON clients send booleans. Both mean the same. */
+export const flag = z
+  .union([z.boolean(), z.literal(0), z.literal(1)])
+  .transform((value) => value === true || value === 1);
+
+export const nonEmptyText = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(1_000_000)
+  .refine((value) => !value.includes('\u0000'), 'must not contain NUL bytes');
