@@ -29,8 +29,7 @@ export class NdjsonReader extends AbstractMessageReader {
         if (outcome.kind === 'message') {
           if ('id' in outcome.message) this.requestsRead++;
           callback(outcome.message);
-        }
-        else if (outcome.kind === 'reply') this.reply(outcome.reply);
+        } else if (outcome.kind === 'reply') this.reply(outcome.reply);
       },
       onOversize: (size) =>
         this.reply({

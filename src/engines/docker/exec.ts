@@ -8,9 +8,10 @@ import { Demultiplexer } from './multiplex.js';
 
 /**
  * `sh -c CMD`, after printing the shell's PID on stderr: the Engine API cannot kill an exec, so
- * cancelling needs the PID to kill the process group inside the container. `exec` keeps the PID.
+ * cancelling needs the PID to kill the process group inside the container (`exec` keeps the PID).
+ * The command's stderr joins its stdout in one pipe: two pipes would lose their relative order.
  */
-const wrapped = (command: string) => ['sh', '-c', 'echo "$$" >&2; exec sh -c "$1"', 'sh', command];
+const wrapped = (command: string) => ['sh', '-c', 'echo "$$" >&2; exec sh -c "$1" 2>&1', 'sh', command];
 const killCommand = (pid: string) => [
   'sh',
   '-c',

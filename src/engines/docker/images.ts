@@ -60,12 +60,19 @@ const streamError = (line: Record<string, unknown>): string | undefined => {
 };
 
 export const pullImage = async (api: DockerApi, reference: string, context: WorkContext): Promise<string> => {
-  const response = await api.request({
-    method: 'POST',
-    path: '/images/create',
-    query: { fromImage: reference },
-    signal: context.signal,
-  });
+  const response = await api
+    .request({
+      method: 'POST',
+      path: '/images/create',
+      query: { fromImage: reference },
+      signal: context.signal,
+    })
+    .catch((error: unknown) => {
+      if (!isEngineHttpError(error)) throw error;
+      throw new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${error.message}`, {
+        data: { engineMessage: error.message },
+      });
+    });
   context.progress.begin(`Pulling ${reference}`);
   const progress = new PullProgress();
   for await (const line of ndjsonLines(response.body)) {
@@ -111,14 +118,25 @@ export const loadImage = async (
     },
   });
   const body = createReadStream(tarballPath).pipe(counter);
-  const response = await api.request({
-    method: 'POST',
-    path: '/images/load',
-    query: { quiet: 1 },
-    rawBody: body,
-    contentType: 'application/x-tar',
-    signal: context.signal,
-  });
+  const response = await api
+    .request({
+      method: 'POST',
+      path: '/images/load',
+      query: { quiet: 1 },
+      rawBody: body,
+      contentType: 'application/x-tar',
+      signal: context.signal,
+    })
+    .catch((error: unknown) => {
+      if (!isEngineHttpError(error)) throw error;
+      throw new BridgeError(
+        ErrorCode.EngineFailed,
+        `Could not load the image file ${tarballPath}: ${error.message}`,
+        {
+          data: { engineMessage: error.message },
+        },
+      );
+    });
   const names: string[] = [];
   let imageId: string | undefined;
   for await (const line of ndjsonLines(response.body)) {

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the bridge's tests need: dockerd, a registry, busybox for test images.
+set -euo pipefail
+
+PACKAGES=(docker.io docker-registry busybox-static iptables ca-certificates curl procps)
+missing=()
+for package in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { bundlePath } from './paths.js';
+
+export interface RpcResponse {
+  jsonrpc: '2.0';
+  id: string | number | null;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+export interface RpcNotification {
+  jsonrpc: '2.0';
+  method: string;
+  params: Record<string, unknown>;
+}
+
+type Incoming = RpcResponse | RpcNotification;
+
+/**
+ * Drives the built bundle over real pipes, as Brainstorm's shim or any other language would.
+ * Every line on stdout must be a JSON-RPC message: anything else fails the test.
+ */
+export class BridgeClient {
+  readonly child: ChildProcess;
+  readonly notifications: RpcNotification[] = [];
+  readonly strayLines: string[] = [];
+  readonly unmatched: RpcResponse[] = [];
+  stderr = '';
+  private nextId = 1;
+  private readonly waiting = new Map<string | number, (response: RpcResponse) => void>();
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  constructor(options: { env?: NodeJS.ProcessEnv; args?: string[] } = {}) {
+    this.child = spawn(process.execPath, [bundlePath, ...(options.args ?? [])], {
+      env: { ...process.env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    const lines = createInterface({ input: this.child.stdout as NodeJS.ReadableStream });
+    lines.on('line', (line) => this.receive(line));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+  }
+
+  /** Sends a raw line (anything, even invalid JSON). */
+  sendLine(line: string | Buffer): void {
+    this.child.stdin?.write(
+      typeof line === 'string' ? `${line}\n` : Buffer.concat([line, Buffer.from('\n')]),
+    );
+  }
+
+  send(message: Record<string, unknown>): void {
+    this.sendLine(JSON.stringify(message));
+  }
+
+  /** Sends a request and resolves with its response (result or error). */
+  request(method: string, params?: unknown, id: string | number = this.nextId++): Promise<RpcResponse> {
+    const response = this.waitFor(id);
+    this.send({ jsonrpc: '2.0', id, method, ...(params === undefined ? {} : { params }) });
+    return response;
+  }
+
+  /** The result of a call that must succeed. */
+  async call<T = Record<string, unknown>>(method: string, params?: unknown): Promise<T> {
+    const response = await this.request(method, params);
+    if (response.error) throw new Error(`${method} failed: ${response.error.message}`);
+    return response.result as T;
+  }
+
+  waitFor(id: string | number): Promise<RpcResponse> {
+    return new Promise((resolve) => this.waiting.set(id, resolve));
+  }
+
+  cancel(id: string | number): void {
+    this.send({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } });
+  }
+
+  notificationsFor(token: string | number, method?: string): RpcNotification[] {
+    return this.notifications.filter((n) => n.params.token === token && (!method || n.method === method));
+  }
+
+  async close(): Promise<void> {
+    this.child.stdin?.end();
+    await this.exited;
+  }
+
+  private receive(line: string): void {
+    let message: Incoming;
+    try {
+      message = JSON.parse(line) as Incoming;
+    } catch {
+      this.strayLines.push(line);
+      return;
+    }
+    if (message.jsonrpc !== '2.0') {
+      this.strayLines.push(line);
+      return;
+    }
+    if ('method' in message) {
+      this.notifications.push(message);
+      return;
+    }
+    const resolve = message.id === null ? undefined : this.waiting.get(message.id);
+    if (resolve && message.id !== null) {
+      this.waiting.delete(message.id);
+      resolve(message);
+    } else {
+      this.unmatched.push(message);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { execa } from 'execa';
+import { docker, dockerOk } from './docker-cli.js';
+import {
+  BASE_IMAGE,
+  bundlePath,
+  imagesDir,
+  NESTED_IMAGE,
+  NESTED_TARBALL,
+  NESTED_TARBALL_GZ,
+  REGISTRY_IMAGE,
+  REGISTRY_NESTED_IMAGE,
+} from './paths.js';
+
+const APPLETS = [
+  'sh',
+  'ls',
+  'cat',
+  'echo',
+  'sleep',
+  'kill',
+  'ps',
+  'true',
+  'false',
+  'mkdir',
+  'rm',
+  'grep',
+  'wc',
+  'id',
+  'touch',
+  'env',
+];
+// Prints that it ran, with its arguments: daemon runs must never print this.
+const ENTRYPOINT = '["/bin/sh","-c","echo entrypoint-ran \\"$@\\"","entrypoint"]';
+
+/** Every image the tests use is built here from busybox-static: nothing comes from the internet. */
+const importBaseImage = async () => {
+  if (await dockerOk('image', 'inspect', BASE_IMAGE)) return;
+  const root = await mkdtemp(join(tmpdir(), 'bst-rootfs-'));
+  await mkdir(join(root, 'bin'));
+  await mkdir(join(root, 'tmp'));
+  await copyFile('/bin/busybox', join(root, 'bin/busybox'));
+  for (const applet of APPLETS) await symlink('busybox', join(root, 'bin', applet));
+  await execa('tar', ['-C', root, '-c', '.']).pipe('docker', [
+    'import',
+    '-c',
+    `ENTRYPOINT ${ENTRYPOINT}`,
+    '-',
+    BASE_IMAGE,
+  ]);
+  await rm(root, { recursive: true, force: true });
+};
+
+const pushToRegistry = async (name: string) => {
+  await docker('tag', BASE_IMAGE, name);
+  await docker('push', name);
+};
+
+const saveTarballs = async () => {
+  await mkdir(imagesDir, { recursive: true });
+  if (!existsSync(NESTED_TARBALL)) {
+    await docker('tag', BASE_IMAGE, NESTED_IMAGE);
+    await docker('save', '-o', NESTED_TARBALL, NESTED_IMAGE);
+    await docker('rmi', NESTED_IMAGE);
+  }
+  if (!existsSync(NESTED_TARBALL_GZ)) {
+    await pipeline(createReadStream(NESTED_TARBALL), createGzip(), createWriteStream(NESTED_TARBALL_GZ));
+  }
+};
+
+export default async function setup() {
+  if (!existsSync(bundlePath))
+    throw new Error(`Build the bundle first (npm run build): ${bundlePath} is missing`);
+  await importBaseImage();
+  await pushToRegistry(REGISTRY_IMAGE);
+  await pushToRegistry(REGISTRY_NESTED_IMAGE);
+  await saveTarballs();
+}

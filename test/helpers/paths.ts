@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const bundlePath = `${repoRoot}dist/bst-containers.js`;
+export const runtimeDir = `${repoRoot}.test-runtime`;
+export const imagesDir = `${runtimeDir}/images`;
+
+export const REGISTRY = 'localhost:5000';
+/** Imported from busybox-static; its ENTRYPOINT prints `entrypoint-ran` and its arguments. */
+export const BASE_IMAGE = 'bst-test/busybox:1';
+export const REGISTRY_IMAGE = `${REGISTRY}/bst/busybox:1`;
+export const REGISTRY_NESTED_IMAGE = `${REGISTRY}/bst/tools/busybox:2`;
+/** Saved with `docker save`: a name with `/` (the seed failed on it when loading from a URL). */
+export const NESTED_IMAGE = 'bst-test/nested/busybox:1';
+export const NESTED_TARBALL = `${imagesDir}/nested.tar`;
+export const NESTED_TARBALL_GZ = `${imagesDir}/nested.tar.gz`;

@@ -1,0 +1,148 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BridgeClient } from '../helpers/bridge-client.js';
+import { docker, dockerOk, removeImageQuietly } from '../helpers/docker-cli.js';
+import { type FileServer, startFileServer } from '../helpers/file-server.js';
+import {
+  BASE_IMAGE,
+  NESTED_IMAGE,
+  NESTED_TARBALL,
+  NESTED_TARBALL_GZ,
+  REGISTRY_IMAGE,
+  REGISTRY_NESTED_IMAGE,
+} from '../helpers/paths.js';
+
+const TAG = 'brainstorm_import-test';
+const UNIQUE_IMAGE = 'bst-test/unique:1';
+const idOf = (image: string) => docker('image', 'inspect', '--format', '{{.Id}}', image);
+
+describe('ImportImage, GetImages and RemoveImage on Docker', () => {
+  let bridge: BridgeClient;
+  let server: FileServer;
+  let tempRoot: string;
+
+  beforeAll(async () => {
+    tempRoot = await mkdtemp(join(tmpdir(), 'bst-import-temp-'));
+    bridge = new BridgeClient({ env: { BST_CONTAINERS_TMPDIR: tempRoot } });
+    server = await startFileServer({ 'nested.tar': NESTED_TARBALL, 'nested.tar.gz': NESTED_TARBALL_GZ });
+  });
+
+  beforeEach(async () => {
+    for (const name of [TAG, NESTED_IMAGE, REGISTRY_IMAGE, REGISTRY_NESTED_IMAGE])
+      await removeImageQuietly(name);
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+    await server.close();
+    await rm(tempRoot, { recursive: true, force: true });
+    expect(bridge.strayLines).toEqual([]);
+  });
+
+  it('loads a tarball from a URL whose image name contains "/" (a seed defect), and removes the download', async () => {
+    const { imageSha } = await bridge.call<{ imageSha: string }>('ImportImage', {
+      imageSource: server.url('nested.tar'),
+      imageTag: TAG,
+      progressToken: 'dl',
+    });
+    expect(imageSha).toBe(await idOf(BASE_IMAGE));
+    expect(await idOf(`${TAG}:latest`)).toBe(imageSha);
+    expect(await dockerOk('image', 'inspect', NESTED_IMAGE)).toBe(false);
+    expect(await readdir(tempRoot)).toEqual([]);
+    const kinds = bridge
+      .notificationsFor('dl', '$/progress')
+      .map((n) => (n.params.value as { kind: string }).kind);
+    expect(kinds[0]).toBe('begin');
+    expect(kinds).toContain('end');
+    const downloadEnd = bridge
+      .notificationsFor('dl', '$/progress')
+      .find((n) => String((n.params.value as { message?: string }).message).startsWith('Downloaded'));
+    expect(downloadEnd).toBeDefined();
+  });
+
+  it('loads a gzipped tarball from a local path, keeping its name when no tag is asked', async () => {
+    const { imageSha } = await bridge.call<{ imageSha: string }>('ImportImage', [NESTED_TARBALL_GZ]);
+    expect(await idOf(NESTED_IMAGE)).toBe(imageSha);
+  });
+
+  it('keeps the name the image arrived with when it existed before the call', async () => {
+    await docker('tag', BASE_IMAGE, NESTED_IMAGE);
+    await bridge.call('ImportImage', [NESTED_TARBALL, TAG]);
+    expect(await dockerOk('image', 'inspect', NESTED_IMAGE)).toBe(true);
+    expect(await dockerOk('image', 'inspect', `${TAG}:latest`)).toBe(true);
+  });
+
+  it('pulls a nested name from the loopback registry with progress, and lists its digest', async () => {
+    const { imageSha } = await bridge.call<{ imageSha: string }>('ImportImage', {
+      imageSource: REGISTRY_NESTED_IMAGE,
+      progressToken: 7,
+    });
+    expect(imageSha).toBe(await idOf(REGISTRY_NESTED_IMAGE));
+    const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
+    const row = imageList.find((entry) => entry[0] === REGISTRY_NESTED_IMAGE);
+    const repoDigest = await docker(
+      'image',
+      'inspect',
+      '--format',
+      '{{index .RepoDigests 0}}',
+      REGISTRY_NESTED_IMAGE,
+    );
+    expect(row).toEqual([REGISTRY_NESTED_IMAGE, imageSha, repoDigest.split('@')[1]]);
+    expect(bridge.notificationsFor(7, '$/progress').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('lists an untagged image as <none>:<none>, like docker images', async () => {
+    await bridge.call('ImportImage', [NESTED_TARBALL]);
+    await docker('rmi', '--no-prune', NESTED_IMAGE).catch(() => undefined);
+    const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
+    expect(imageList.every((row) => row.length === 3 && row.every((cell) => cell !== ''))).toBe(true);
+    expect(imageList.some((row) => row[0] === BASE_IMAGE)).toBe(true);
+  });
+
+  it('answers clear errors for a missing tarball, a missing tag and a URL that is not there', async () => {
+    const file = await bridge.request('ImportImage', ['/nonexistent/image.tar']);
+    expect(file.error?.code).toBe(-32032);
+    expect(file.error?.message).toContain('/nonexistent/image.tar');
+    const tag = await bridge.request('ImportImage', ['localhost:5000/bst/busybox:no-such-tag']);
+    expect(tag.error?.code).toBe(-32030);
+    expect(tag.error?.message).toContain('localhost:5000/bst/busybox:no-such-tag');
+    const url = await bridge.request('ImportImage', [server.url('missing.tar')]);
+    expect(url.error?.message).toContain('HTTP 404');
+    expect(await readdir(tempRoot)).toEqual([]);
+  });
+
+  it('a download cut half-way is an error and leaves no temp file', async () => {
+    const cut = await startFileServer({ 'nested.tar': NESTED_TARBALL }, { cutAfterBytes: 100_000 });
+    const response = await bridge.request('ImportImage', [cut.url('nested.tar')]);
+    await cut.close();
+    expect(response.error?.code).toBe(-32031);
+    expect(await readdir(tempRoot)).toEqual([]);
+  });
+
+  it('RemoveImage refuses an image in use unless forced', async () => {
+    await docker('create', '--name', 'bst_remove-source', BASE_IMAGE);
+    await docker('commit', 'bst_remove-source', UNIQUE_IMAGE);
+    await docker('rm', 'bst_remove-source');
+    await docker('create', '--name', 'bst_remove-test', UNIQUE_IMAGE);
+    try {
+      const refused = await bridge.request('RemoveImage', { imageSha: UNIQUE_IMAGE });
+      expect(refused.error?.code).toBe(-32012);
+      expect(refused.error?.message).toContain('isForced');
+      expect(await bridge.call('RemoveImage', { imageSha: UNIQUE_IMAGE, isForced: true })).toEqual({});
+      expect(await dockerOk('image', 'inspect', UNIQUE_IMAGE)).toBe(false);
+    } finally {
+      await docker('rm', '-f', 'bst_remove-test');
+    }
+  });
+
+  it('RemoveImage by image ID', async () => {
+    await docker('create', '--name', 'bst_remove-source', BASE_IMAGE);
+    await docker('commit', 'bst_remove-source', UNIQUE_IMAGE);
+    await docker('rm', 'bst_remove-source');
+    const id = await idOf(UNIQUE_IMAGE);
+    expect(await bridge.call('RemoveImage', [id])).toEqual({});
+    expect(await dockerOk('image', 'inspect', id)).toBe(false);
+  });
+});

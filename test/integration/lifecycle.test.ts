@@ -1,0 +1,140 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BridgeClient } from '../helpers/bridge-client.js';
+import { docker, dockerOk, removeContainer, removeImageQuietly } from '../helpers/docker-cli.js';
+import { REGISTRY_IMAGE } from '../helpers/paths.js';
+
+// Brainstorm's plugin lifecycle, call by call (see brainstorm-usage.md), on the real dockerd.
+const PLUGIN = 'lifecycle-test';
+const TAG = `brainstorm_${PLUGIN}`;
+const CONTAINER = `bst_${PLUGIN}`;
+
+describe('plugin lifecycle on Docker', () => {
+  let bridge: BridgeClient;
+  let hostDir: string;
+  let imageSha: string;
+
+  beforeAll(async () => {
+    await removeContainer(CONTAINER);
+    await removeImageQuietly(`${TAG}:latest`);
+    await removeImageQuietly(REGISTRY_IMAGE);
+    // Spaces, a colon and non-ASCII letters: the seed's text parse of Binds broke on these.
+    hostDir = await mkdtemp(join(tmpdir(), 'bst data: é '));
+    bridge = new BridgeClient();
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+    await removeContainer(CONTAINER);
+    await rm(hostDir, { recursive: true, force: true });
+    expect(bridge.strayLines).toEqual([]);
+  });
+
+  it('finds Docker', async () => {
+    expect(await bridge.call('GetEngine')).toEqual({
+      engineName: 'docker',
+      location: 'unix:///var/run/docker.sock',
+    });
+  });
+
+  it('installs: pulls from the registry and names the image brainstorm_<Name>', async () => {
+    const result = await bridge.call<{ imageSha: string }>('ImportImage', {
+      imageSource: REGISTRY_IMAGE,
+      imageTag: TAG,
+    });
+    imageSha = result.imageSha;
+    expect(imageSha).toMatch(/^sha256:[a-f0-9]{64}$/);
+    expect(await docker('image', 'inspect', '--format', '{{.Id}}', `${TAG}:latest`)).toBe(imageSha);
+    // The call added the registry name, so it removed it again (the seed's rule).
+    expect(await dockerOk('image', 'inspect', REGISTRY_IMAGE)).toBe(false);
+  });
+
+  it('loads: the image is in GetImages as Brainstorm checks it', async () => {
+    const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
+    const row = imageList.find((entry) => entry[1] === imageSha && entry[0]?.startsWith(TAG));
+    expect(row).toEqual([`${TAG}:latest`, imageSha, '<none>']);
+    for (const entry of imageList) expect(entry).toHaveLength(3);
+  });
+
+  it('loads: GetContainerInfo of a missing container is an error', async () => {
+    const response = await bridge.request('GetContainerInfo', { containerName: CONTAINER });
+    expect(response.error?.message).toBe(`No container named ${CONTAINER} exists.`);
+  });
+
+  it('loads: runs a daemon with the host folder on /data, without the image ENTRYPOINT', async () => {
+    expect(await bridge.call('RunContainer', [CONTAINER, imageSha, [[hostDir, '/data']], 1])).toEqual({});
+    const logs = await docker('logs', CONTAINER);
+    expect(logs).not.toContain('entrypoint-ran');
+  });
+
+  it('GetContainerInfo gives the shape Brainstorm reads, paths whole', async () => {
+    const { containerInfo } = await bridge.call<{ containerInfo: unknown }>('GetContainerInfo', {
+      containerName: CONTAINER,
+    });
+    expect(containerInfo).toEqual({
+      name: CONTAINER,
+      isRunning: true,
+      volumes: [[hostDir, '/data']],
+      imageSha,
+    });
+  });
+
+  it('works: ExecInContainer writes a file the host reads back, and answers the output', async () => {
+    await writeFile(join(hostDir, 'input.txt'), 'from host\n');
+    const { cmdout } = await bridge.call<{ cmdout: string }>('ExecInContainer', {
+      containerName: CONTAINER,
+      cmdStr: 'cat /data/input.txt > /data/output.txt && echo written && echo to-stderr >&2',
+    });
+    expect(cmdout).toBe('written\nto-stderr\n');
+    expect(await readFile(join(hostDir, 'output.txt'), 'utf8')).toBe('from host\n');
+  });
+
+  it('a failing command is an error with its exit code, even when it printed nothing', async () => {
+    const silent = await bridge.request('ExecInContainer', [CONTAINER, 'exit 3']);
+    expect(silent.error?.code).toBe(-32020);
+    expect(silent.error?.message).toContain('exit code 3');
+    expect(silent.error?.data).toEqual({ exitCode: 3, output: '' });
+    const noisy = await bridge.request('ExecInContainer', [CONTAINER, 'echo boom >&2; false']);
+    expect(noisy.error?.message).toContain('boom');
+  });
+
+  it('a daemon stops on SIGTERM, so a graceful StopContainer never waits out the 10 s timeout', async () => {
+    const { Pid, ExitCode } = JSON.parse(
+      await docker('inspect', '--format', '{{json .State}}', CONTAINER),
+    ) as {
+      Pid: number;
+      ExitCode: number;
+    };
+    expect(Pid).toBeGreaterThan(0);
+    expect(ExitCode).toBe(0);
+    // PID 1 is an init that forwards signals, not `sleep` (which ignores SIGTERM as PID 1).
+    const pid1 = await docker('exec', CONTAINER, 'cat', '/proc/1/cmdline');
+    expect(pid1).not.toMatch(/^sleep/);
+    await docker('kill', '--signal', 'TERM', CONTAINER);
+    expect(await docker('wait', CONTAINER)).toBe('143');
+  });
+
+  it('unloads: graceful StopContainer removes a container, forced removes a running one', async () => {
+    expect(await bridge.call('StopContainer', { containerName: CONTAINER })).toEqual({});
+    expect(await dockerOk('container', 'inspect', CONTAINER)).toBe(false);
+    await bridge.call('RunContainer', {
+      containerName: CONTAINER,
+      imageSha,
+      volumes: [[hostDir, '/data']],
+      isDaemon: true,
+    });
+    expect(await bridge.call('StopContainer', { containerName: CONTAINER, isForced: 1 })).toEqual({});
+    expect(await dockerOk('container', 'inspect', CONTAINER)).toBe(false);
+    const missing = await bridge.request('StopContainer', { containerName: CONTAINER, isForced: true });
+    expect(missing.error?.code).toBe(-32010);
+  });
+
+  it('uninstalls: RemoveImage by name', async () => {
+    expect(await bridge.call('RemoveImage', [TAG, 1])).toEqual({});
+    expect(await dockerOk('image', 'inspect', `${TAG}:latest`)).toBe(false);
+    const again = await bridge.request('RemoveImage', [TAG, 1]);
+    expect(again.error?.code).toBe(-32011);
+  });
+});
