@@ -1,0 +1,130 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BridgeClient } from '../helpers/bridge-client.js';
+import { docker, dockerOk, removeContainer } from '../helpers/docker-cli.js';
+import { startFileServer } from '../helpers/file-server.js';
+import { BASE_IMAGE, NESTED_TARBALL } from '../helpers/paths.js';
+import { startStallingProxy } from '../helpers/stalling-proxy.js';
+
+const CONTAINER = 'bst_cancel-test';
+const until = async (check: () => boolean | Promise<boolean>) => {
+  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
+};
+/** Processes inside the container whose command line holds `marker`. */
+const processesWith = async (marker: string) =>
+  (await docker('exec', CONTAINER, 'ps', '-o', 'pid,args'))
+    .split('\n')
+    .filter((line) => line.includes(marker) && !line.includes(' ps '));
+
+/** An image in the registry whose layer the engine does not have, so pulling it must fetch a blob. */
+const pushUniqueImage = async (reference: string) => {
+  await docker(
+    'run',
+    '--name',
+    'bst_unique-layer',
+    '--entrypoint',
+    'sh',
+    BASE_IMAGE,
+    '-c',
+    `echo ${Date.now()} > /unique`,
+  );
+  await docker('commit', 'bst_unique-layer', reference);
+  await docker('rm', 'bst_unique-layer');
+  await docker('push', reference);
+  await docker('rmi', reference);
+};
+
+describe('$/cancelRequest', () => {
+  let bridge: BridgeClient;
+  let tempRoot: string;
+
+  beforeAll(async () => {
+    await removeContainer(CONTAINER);
+    tempRoot = await mkdtemp(join(tmpdir(), 'bst-cancel-temp-'));
+    bridge = new BridgeClient({ env: { BST_CONTAINERS_TMPDIR: tempRoot } });
+    await bridge.call('RunContainer', { containerName: CONTAINER, imageSha: BASE_IMAGE, isDaemon: true });
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+    await removeContainer(CONTAINER);
+    await rm(tempRoot, { recursive: true, force: true });
+  });
+
+  it('kills the exec and everything it started inside the container, and answers -32800', async () => {
+    const answer = bridge.request(
+      'ExecInContainer',
+      {
+        containerName: CONTAINER,
+        cmdStr: 'echo started; sleep 301 & sleep 302; echo not-reached',
+        progressToken: 'x',
+      },
+      'exec-1',
+    );
+    await until(() => bridge.notificationsFor('x', 'bst/output').length > 0);
+    expect((await processesWith('sleep 30')).filter((line) => /\d+ sleep 30[12]$/.test(line))).toHaveLength(
+      2,
+    );
+    bridge.cancel('exec-1');
+    const response = await answer;
+    expect(response.error).toEqual({ code: -32800, message: 'Request cancelled' });
+    expect(await processesWith('sleep 30')).toEqual([]);
+    expect(bridge.notificationsFor('x', 'bst/output').map((n) => n.params.text)).toEqual(['started\n']);
+  });
+
+  it('leaves the container and the bridge usable', async () => {
+    const { cmdout } = await bridge.call<{ cmdout: string }>('ExecInContainer', [
+      CONTAINER,
+      'echo still here',
+    ]);
+    expect(cmdout).toBe('still here\n');
+  });
+
+  it('stops a download and removes its partial file', async () => {
+    const server = await startFileServer({ 'image.tar': NESTED_TARBALL }, { stallAfterBytes: 200_000 });
+    try {
+      const answer = bridge.request(
+        'ImportImage',
+        { imageSource: server.url('image.tar'), progressToken: 'dl' },
+        'dl-1',
+      );
+      await until(() =>
+        bridge.notificationsFor('dl', '$/progress').some((n) => (n.params.value as { bytes?: number }).bytes),
+      );
+      expect((await readdir(tempRoot)).length).toBe(1);
+      bridge.cancel('dl-1');
+      expect((await answer).error?.code).toBe(-32800);
+      expect(await readdir(tempRoot)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops a pull in the engine, leaving no image', async () => {
+    await pushUniqueImage('localhost:5000/bst/unique-layer:1');
+    const proxy = await startStallingProxy();
+    const reference = `${proxy.host}/bst/unique-layer:1`;
+    try {
+      const answer = bridge.request('ImportImage', { imageSource: reference }, 'pull-1');
+      await until(() => proxy.blobRequests() > 0);
+      bridge.cancel('pull-1');
+      expect((await answer).error?.code).toBe(-32800);
+      expect(await dockerOk('image', 'inspect', reference)).toBe(false);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('cancels work in flight when stdin closes, and exits within 1 s', async () => {
+    const closing = new BridgeClient();
+    closing.request('ExecInContainer', { containerName: CONTAINER, cmdStr: 'sleep 303', progressToken: 1 });
+    await until(async () => (await processesWith('sleep 303')).length > 0);
+    const started = Date.now();
+    closing.child.stdin?.end();
+    await closing.exited;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await processesWith('sleep 303')).toEqual([]);
+  });
+});
