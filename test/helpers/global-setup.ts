@@ -39,8 +39,8 @@ const APPLETS = [
 const ENTRYPOINT = '["/bin/sh","-c","echo entrypoint-ran \\"$@\\"","entrypoint"]';
 
 /** Every image the tests use is built here from busybox-static: nothing comes from the internet. */
-const importBaseImage = async () => {
-  if (await dockerOk('image', 'inspect', BASE_IMAGE)) return;
+const importBaseImage = async (): Promise<boolean> => {
+  if (await dockerOk('image', 'inspect', BASE_IMAGE)) return false;
   const root = await mkdtemp(join(tmpdir(), 'bst-rootfs-'));
   await mkdir(join(root, 'bin'));
   await mkdir(join(root, 'tmp'));
@@ -54,6 +54,7 @@ const importBaseImage = async () => {
     BASE_IMAGE,
   ]);
   await rm(root, { recursive: true, force: true });
+  return true;
 };
 
 const pushToRegistry = async (name: string) => {
@@ -76,7 +77,8 @@ const saveTarballs = async () => {
 export default async function setup() {
   if (!existsSync(bundlePath))
     throw new Error(`Build the bundle first (npm run build): ${bundlePath} is missing`);
-  await importBaseImage();
+  // Tarballs saved from an earlier base image would hold another image ID.
+  if (await importBaseImage()) await rm(imagesDir, { recursive: true, force: true });
   await pushToRegistry(REGISTRY_IMAGE);
   await pushToRegistry(REGISTRY_NESTED_IMAGE);
   await saveTarballs();

@@ -1,0 +1,178 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BridgeClient } from '../helpers/bridge-client.js';
+import { docker, dockerOk, removeContainer } from '../helpers/docker-cli.js';
+import { BASE_IMAGE } from '../helpers/paths.js';
+
+const FAILING_IMAGE = 'bst-test/failing:1';
+
+describe('RunContainer details on Docker', () => {
+  let bridge: BridgeClient;
+  let hostRoot: string;
+
+  beforeAll(async () => {
+    hostRoot = await mkdtemp(join(tmpdir(), 'bst-run-'));
+    bridge = new BridgeClient();
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+    await rm(hostRoot, { recursive: true, force: true });
+  });
+
+  it('a non-daemon run executes the ENTRYPOINT with the arguments, answers its output and removes itself', async () => {
+    const { cmdout } = await bridge.call<{ cmdout: string }>('RunContainer', {
+      containerName: 'bst_run-once',
+      imageSha: BASE_IMAGE,
+      containerArgs: `first 'two words' "it's"`,
+      progressToken: 'run',
+    });
+    expect(cmdout).toBe("entrypoint-ran first two words it's\n");
+    expect(await dockerOk('container', 'inspect', 'bst_run-once')).toBe(false);
+    expect(
+      bridge
+        .notificationsFor('run', 'bst/output')
+        .map((n) => n.params.text)
+        .join(''),
+    ).toBe(cmdout);
+  });
+
+  it('arguments reach the entrypoint as data, never as code', async () => {
+    const response = await bridge.request('RunContainer', {
+      containerName: 'bst_run-args',
+      imageSha: BASE_IMAGE,
+      containerArgs: ['; exit 4', '$(id)'],
+    });
+    expect(response.result).toEqual({ cmdout: 'entrypoint-ran ; exit 4 $(id)\n' });
+  });
+
+  it('a non-daemon run that fails is an error with its exit code and output, and is removed too', async () => {
+    await removeContainer('bst_run-fails');
+    await docker('create', '--name', 'bst_run-fails', BASE_IMAGE);
+    await docker(
+      'commit',
+      '--change',
+      'ENTRYPOINT ["sh","-c","echo failing; exit 4"]',
+      'bst_run-fails',
+      FAILING_IMAGE,
+    );
+    await removeContainer('bst_run-fails');
+    const response = await bridge.request('RunContainer', ['bst_run-fails', FAILING_IMAGE]);
+    expect(response.error?.code).toBe(-32020);
+    expect(response.error?.message).toBe('Container bst_run-fails exited with code 4: failing');
+    expect(await dockerOk('container', 'inspect', 'bst_run-fails')).toBe(false);
+  });
+
+  it('creates a missing host folder, as `docker run -v` did for the seed', async () => {
+    const missing = join(hostRoot, 'not', 'yet');
+    const response = await bridge.request('RunContainer', {
+      containerName: 'bst_run-mkdir',
+      imageSha: BASE_IMAGE,
+      volumes: [missing, '/data'],
+    });
+    expect(response.result).toEqual({ cmdout: 'entrypoint-ran\n' });
+    expect(existsSync(missing)).toBe(true);
+  });
+
+  it('several volumes, in order, with paths holding spaces and colons', async () => {
+    const first = join(hostRoot, 'a b');
+    const second = join(hostRoot, 'c:d');
+    await removeContainer('bst_run-volumes');
+    await bridge.call('RunContainer', [
+      'bst_run-volumes',
+      BASE_IMAGE,
+      [
+        [first, '/in'],
+        [second, '/out dir'],
+      ],
+      true,
+    ]);
+    try {
+      const { containerInfo } = await bridge.call<{ containerInfo: { volumes: string[][] } }>(
+        'GetContainerInfo',
+        ['bst_run-volumes'],
+      );
+      expect(containerInfo.volumes).toEqual([
+        [first, '/in'],
+        [second, '/out dir'],
+      ]);
+    } finally {
+      await removeContainer('bst_run-volumes');
+    }
+  });
+
+  it('GetContainerInfo reads -v binds of containers made by other tools, and stopped ones', async () => {
+    await removeContainer('bst_run-cli');
+    await docker('create', '--name', 'bst_run-cli', '-v', `${hostRoot}:/data:ro`, BASE_IMAGE);
+    try {
+      const { containerInfo } = await bridge.call<{ containerInfo: unknown }>('GetContainerInfo', [
+        'bst_run-cli',
+      ]);
+      expect(containerInfo).toMatchObject({
+        name: 'bst_run-cli',
+        isRunning: false,
+        volumes: [[hostRoot, '/data']],
+      });
+    } finally {
+      await removeContainer('bst_run-cli');
+    }
+  });
+
+  it('a name in use is a clear error that says how to fix it', async () => {
+    await removeContainer('bst_run-twice');
+    await bridge.call('RunContainer', ['bst_run-twice', BASE_IMAGE, [], 1]);
+    try {
+      const response = await bridge.request('RunContainer', ['bst_run-twice', BASE_IMAGE, [], 1]);
+      expect(response.error?.code).toBe(-32012);
+      expect(response.error?.message).toContain("StopContainer('bst_run-twice', 1)");
+    } finally {
+      await removeContainer('bst_run-twice');
+    }
+  });
+
+  it('a missing image is a clear error and leaves no container', async () => {
+    const response = await bridge.request('RunContainer', [
+      'bst_run-missing',
+      'bst-test/never-built:1',
+      [],
+      1,
+    ]);
+    expect(response.error?.code).toBe(-32011);
+    expect(await dockerOk('container', 'inspect', 'bst_run-missing')).toBe(false);
+  });
+
+  it('useGpu asks for every GPU when nvidia-smi is found, and a failed start leaves no container', async () => {
+    const fakeBin = await mkdtemp(join(tmpdir(), 'bst-gpu-bin-'));
+    await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
+    await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
+    const gpuBridge = new BridgeClient({ env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+    try {
+      const response = await gpuBridge.request('RunContainer', {
+        containerName: 'bst_run-gpu',
+        imageSha: BASE_IMAGE,
+        isDaemon: true,
+        useGpu: true,
+      });
+      // This machine has no NVIDIA runtime: dockerd refuses the device request it was sent.
+      expect(response.error?.message).toMatch(/device driver|gpu/i);
+      expect(await dockerOk('container', 'inspect', 'bst_run-gpu')).toBe(false);
+      // Without nvidia-smi on PATH the wish is dropped, as in the seed.
+      await bridge.call('RunContainer', {
+        containerName: 'bst_run-gpu',
+        imageSha: BASE_IMAGE,
+        isDaemon: 1,
+        useGpu: 1,
+      });
+      expect(await docker('inspect', '--format', '{{json .HostConfig.DeviceRequests}}', 'bst_run-gpu')).toBe(
+        'null',
+      );
+    } finally {
+      await gpuBridge.close();
+      await removeContainer('bst_run-gpu');
+      await rm(fakeBin, { recursive: true, force: true });
+    }
+  });
+});
