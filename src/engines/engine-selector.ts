@@ -100,7 +100,7 @@ export class EngineSelector {
       return await DockerEngine.connect(name, endpoint);
     } catch (error) {
       const socketMissing = isBridgeError(error) && (error.data as { code?: string })?.code === 'ENOENT';
-      if (socketMissing && !this.isInstalled(name) && !process.env.DOCKER_HOST) {
+      if (socketMissing && !this.isInstalled(name)) {
         throw new BridgeError(ErrorCode.EngineNotFound, `Container engine ${name} was not found.`, {
           data: { looked: endpoint.description },
           cause: error,

@@ -1,0 +1,99 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BridgeClient } from '../helpers/bridge-client.js';
+import { removeContainer } from '../helpers/docker-cli.js';
+import { BASE_IMAGE } from '../helpers/paths.js';
+import { startSocketProxy } from '../helpers/socket-proxy.js';
+
+const CONTAINER = 'bst_discovery-test';
+
+const firstError = async (env: NodeJS.ProcessEnv, params: unknown = {}) => {
+  const bridge = new BridgeClient({ env });
+  const response = await bridge.request('GetEngine', params);
+  await bridge.close();
+  return response.error;
+};
+
+describe('finding the engine', () => {
+  let folder: string;
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'bst-discovery-'));
+  });
+
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+    await removeContainer(CONTAINER);
+  });
+
+  it('no engine at all: "No valid container engine was found"', async () => {
+    const error = await firstError({ DOCKER_HOST: `unix://${folder}/missing.sock`, PATH: '/nonexistent' });
+    expect(error?.code).toBe(-32001);
+    expect(error?.message).toMatch(/^No valid container engine was found/);
+  });
+
+  it('a named engine that is absent: "Container engine docker was not found"', async () => {
+    const error = await firstError({ DOCKER_HOST: `unix://${folder}/missing.sock`, PATH: '/nonexistent' }, [
+      'docker',
+    ]);
+    expect(error).toMatchObject({ code: -32001, message: 'Container engine docker was not found.' });
+  });
+
+  it('Docker installed but its daemon down: says so and what to do', async () => {
+    const missing = await firstError({ DOCKER_HOST: `unix://${folder}/missing.sock` });
+    expect(missing?.code).toBe(-32002);
+    expect(missing?.message).toBe(
+      `Docker is not answering at unix://${folder}/missing.sock: its socket does not exist. Start Docker (Docker Desktop, or \`sudo systemctl start docker\`).`,
+    );
+    await writeFile(join(folder, 'dead.sock'), '');
+    const dead = await firstError({ DOCKER_HOST: `unix://${folder}/dead.sock` });
+    expect(dead?.message).toContain('nothing answers on its socket');
+  });
+
+  it('honours DOCKER_HOST, detects once and reuses its connection for a session of calls', async () => {
+    const proxy = await startSocketProxy(join(folder, 'proxy.sock'));
+    const bridge = new BridgeClient({ env: { DOCKER_HOST: `unix://${folder}/proxy.sock` } });
+    try {
+      expect(await bridge.call('GetEngine')).toEqual({
+        engineName: 'docker',
+        location: `unix://${folder}/proxy.sock`,
+      });
+      await bridge.call('RunContainer', { containerName: CONTAINER, imageSha: BASE_IMAGE, isDaemon: true });
+      for (let index = 0; index < 30; index++) {
+        await bridge.call('GetContainerInfo', [CONTAINER]);
+        await bridge.call('GetImages');
+      }
+      expect(proxy.pings()).toBe(1);
+      // Keep-alive connections are reused: a call issued the instant the previous answer ends may
+      // find the first one not yet released and open one more, never one per call.
+      expect(proxy.connections()).toBeLessThanOrEqual(2);
+    } finally {
+      await bridge.close();
+      await proxy.stop();
+    }
+  });
+
+  it('an engine that goes away gives a clear error, and is found again once it is back', async () => {
+    const path = join(folder, 'flaky.sock');
+    const proxy = await startSocketProxy(path);
+    const bridge = new BridgeClient({ env: { DOCKER_HOST: `unix://${path}` } });
+    try {
+      await bridge.call('GetContainerInfo', [CONTAINER]);
+      await proxy.stop();
+      const down = await bridge.request('GetContainerInfo', [CONTAINER]);
+      expect(down.error?.code).toBe(-32002);
+      expect(down.error?.message).toContain('Start Docker');
+      await proxy.start();
+      const { containerInfo } = await bridge.call<{ containerInfo: { isRunning: boolean } }>(
+        'GetContainerInfo',
+        [CONTAINER],
+      );
+      expect(containerInfo.isRunning).toBe(true);
+    } finally {
+      await bridge.close();
+      await proxy.stop();
+    }
+  });
+});
