@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { parseDockerHost, resolveDockerEndpoint } from '../../../../src/engines/docker/endpoint.js';
+
+const environment = (env: NodeJS.ProcessEnv, existing: string[], platform: NodeJS.Platform = 'linux') => ({
+  env,
+  platform,
+  home: '/home/me',
+  exists: (path: string) => existing.includes(path),
+});
+
+describe('Docker endpoint', () => {
+  it('parses DOCKER_HOST forms', () => {
+    expect(parseDockerHost('unix:///run/user/1000/docker.sock')).toMatchObject({
+      socketPath: '/run/user/1000/docker.sock',
+    });
+    expect(parseDockerHost('tcp://127.0.0.1:2375')).toMatchObject({
+      kind: 'tcp',
+      origin: 'http://127.0.0.1:2375',
+    });
+    expect(parseDockerHost('npipe:////./pipe/docker_engine')).toMatchObject({
+      socketPath: '//./pipe/docker_engine',
+    });
+  });
+
+  it('takes DOCKER_HOST first, then the first default socket that exists', () => {
+    expect(resolveDockerEndpoint(environment({ DOCKER_HOST: 'unix:///x.sock' }, [])).description).toBe(
+      'unix:///x.sock',
+    );
+    expect(resolveDockerEndpoint(environment({}, ['/home/me/.docker/desktop/docker.sock'])).description).toBe(
+      'unix:///home/me/.docker/desktop/docker.sock',
+    );
+    expect(
+      resolveDockerEndpoint(environment({ XDG_RUNTIME_DIR: '/run/user/1' }, ['/run/user/1/docker.sock']))
+        .description,
+    ).toBe('unix:///run/user/1/docker.sock');
+    expect(resolveDockerEndpoint(environment({}, [])).description).toBe('unix:///var/run/docker.sock');
+    expect(resolveDockerEndpoint(environment({}, [], 'win32')).description).toBe(
+      'npipe:////./pipe/docker_engine',
+    );
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { compileMethods } from '../../../src/methods/index.js';
+import { parseParams } from '../../../src/protocol/params.js';
+
+const methods = compileMethods();
+const parse = (name: string, params: unknown) => parseParams(methods.get(name) as never, params);
+
+describe('parseParams', () => {
+  it('maps params by position in the MATLAB order and applies defaults', () => {
+    expect(parse('RunContainer', ['bst_x', 'img:1', [['/a', '/data']], 1])).toEqual({
+      containerName: 'bst_x',
+      imageSha: 'img:1',
+      volumes: [['/a', '/data']],
+      isDaemon: true,
+      containerArgs: [],
+      useGpu: false,
+      engine: 'auto-detect',
+    });
+  });
+
+  it('accepts a single volume pair and an empty volume list as MATLAB sends them', () => {
+    expect(
+      parse('RunContainer', { containerName: 'c', imageSha: 'i', volumes: ['/a', '/b'] }).volumes,
+    ).toEqual([['/a', '/b']]);
+    expect(parse('RunContainer', { containerName: 'c', imageSha: 'i', volumes: [] }).volumes).toEqual([]);
+  });
+
+  it('names every bad parameter in one message', () => {
+    expect(() =>
+      parse('RunContainer', { containerName: '-x', imageSha: 'i', volumes: [['a', 'b']] }),
+    ).toThrow(
+      /containerName must match.*volumes\.0\.0 must be an absolute host path.*volumes\.0\.1 must be an absolute path inside/,
+    );
+  });
+
+  it('refuses too many params by position', () => {
+    expect(() => parse('StopContainer', ['a', 1, 'extra'])).toThrow('takes at most 2 params by position');
+  });
+});
