@@ -13,6 +13,9 @@ const imageSource = z
   .refine(
     (value) => classifyImageSource(value) !== undefined,
     'must be an image reference (registry/name:tag), an http(s) URL or an absolute path to an image tarball',
+  )
+  .describe(
+    'Registry reference (registry/name:tag), http(s) URL of an image tarball, or absolute path to one.',
   );
 
 const imageTag = imageReference

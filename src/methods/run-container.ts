@@ -53,7 +53,7 @@ export const runContainer = defineMethod({
         return typeof value[0] === 'string' ? [value as VolumePair] : (value as VolumePair[]);
       })
       .describe('Bind mounts as [[hostPath, containerPath], ...]; host paths are absolute.'),
-    isDaemon: flag.default(false),
+    isDaemon: flag.default(false).describe('true/1: keep it running for ExecInContainer (default false).'),
     containerArgs,
     useGpu: flag.default(false).describe('Ask for every GPU when nvidia-smi is found on the host.'),
   },

@@ -10,7 +10,8 @@ export const containerName = z
   .regex(
     /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
     'must match [a-zA-Z0-9][a-zA-Z0-9_.-]* (like Docker container names)',
-  );
+  )
+  .describe('Container name, e.g. bst_<Name>.');
 
 export const imageReference = z
   .string()
@@ -27,7 +28,8 @@ export const imageIdOrReference = z
   .refine(
     (value) => SHA256_ID.test(value) || SHORT_ID.test(value) || isImageReference(value),
     'must be an image ID (sha256:<64 hex>) or an image reference such as name:tag',
-  );
+  )
+  .describe('Image ID (sha256:<64 hex>) or name:tag.');
 
 const isAbsoluteHostPath = (value: string): boolean =>
   value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\\\');

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -39,8 +39,8 @@ const APPLETS = [
 const ENTRYPOINT = '["/bin/sh","-c","echo entrypoint-ran \\"$@\\"","entrypoint"]';
 
 /** Every image the tests use is built here from busybox-static: nothing comes from the internet. */
-const importBaseImage = async (): Promise<boolean> => {
-  if (await dockerOk('image', 'inspect', BASE_IMAGE)) return false;
+const importBaseImage = async () => {
+  if (await dockerOk('image', 'inspect', BASE_IMAGE)) return;
   const root = await mkdtemp(join(tmpdir(), 'bst-rootfs-'));
   await mkdir(join(root, 'bin'));
   await mkdir(join(root, 'tmp'));
@@ -54,7 +54,6 @@ const importBaseImage = async (): Promise<boolean> => {
     BASE_IMAGE,
   ]);
   await rm(root, { recursive: true, force: true });
-  return true;
 };
 
 const pushToRegistry = async (name: string) => {
@@ -77,9 +76,14 @@ const saveTarballs = async () => {
 export default async function setup() {
   if (!existsSync(bundlePath))
     throw new Error(`Build the bundle first (npm run build): ${bundlePath} is missing`);
+  await importBaseImage();
   // Tarballs saved from an earlier base image would hold another image ID.
-  if (await importBaseImage()) await rm(imagesDir, { recursive: true, force: true });
+  const baseId = await docker('image', 'inspect', '--format', '{{.Id}}', BASE_IMAGE);
+  const stamp = join(imagesDir, 'base-image-id');
+  const savedFrom = await readFile(stamp, 'utf8').catch(() => '');
+  if (savedFrom !== baseId) await rm(imagesDir, { recursive: true, force: true });
   await pushToRegistry(REGISTRY_IMAGE);
   await pushToRegistry(REGISTRY_NESTED_IMAGE);
   await saveTarballs();
+  await writeFile(stamp, baseId);
 }
