@@ -17,14 +17,14 @@ wait_for() { # description, seconds, command...
   return 1
 }
 
-docker_answers() { curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping; }
+docker_answers() { curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null; }
 if ! docker_answers; then
   echo "Starting dockerd" >&2
   setsid dockerd >"$runtime/dockerd.log" 2>&1 </dev/null &
   wait_for dockerd 60 docker_answers
 fi
 
-registry_answers() { curl -sf http://127.0.0.1:5000/v2/; }
+registry_answers() { curl -sf http://127.0.0.1:5000/v2/ >/dev/null; }
 if ! registry_answers; then
   echo "Starting the loopback registry" >&2
   mkdir -p "$runtime/registry"
