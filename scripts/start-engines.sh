@@ -24,6 +24,24 @@ if ! docker_answers; then
   wait_for dockerd 60 docker_answers
 fi
 
+# A second dockerd that starts with no image: the shim's tests read GetImages for 0, 1 and several.
+# It gets a bridge of its own: with `--bridge none` dockerd deletes docker0, the first one's.
+second=/run/bst-containers-test
+second_answers() { curl -sf --unix-socket "$second/docker.sock" http://localhost/_ping >/dev/null; }
+if ! second_answers; then
+  echo "Starting a second, empty dockerd" >&2
+  mkdir -p "$second"
+  if ! ip link show bst-test0 >/dev/null 2>&1; then
+    ip link add name bst-test0 type bridge
+    ip addr add 169.254.213.1/24 dev bst-test0
+    ip link set bst-test0 up
+  fi
+  setsid dockerd --data-root "$runtime/docker-empty" --exec-root "$second/exec" --pidfile "$second/docker.pid" \
+    -H "unix://$second/docker.sock" --bridge bst-test0 --iptables=false --ip-masq=false \
+    >"$runtime/dockerd-empty.log" 2>&1 </dev/null &
+  wait_for "second dockerd" 60 second_answers
+fi
+
 registry_answers() { curl -sf http://127.0.0.1:5000/v2/ >/dev/null; }
 if ! registry_answers; then
   echo "Starting the loopback registry" >&2
