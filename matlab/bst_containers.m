@@ -230,8 +230,9 @@ end
 if IsBrainstormRunning()
     params.engine = bst_get('ContainerEngine');
 end
-id = bridge('nextId');
-bridge('nextId') = id + 1;
+id = bridge.nextId;
+bridge.nextId = id + 1;
+BridgeStore(bridge);
 if ~isempty(feedback)
     params.progressToken = id;
 end
@@ -250,10 +251,10 @@ if ~isempty(errMsg)
     end
 end
 % Until the answer arrives, an interrupt (Ctrl+C) or an error cancels the request in the bridge
-callState = containers.Map({'isPending'}, {1});
-cancelObj = onCleanup(@() CancelIfPending(bridge, id, callState));
+PendingRequest(id);
+cancelObj = onCleanup(@() CancelIfPending(bridge, id));
 [errMsg, result] = WaitForAnswer(bridge, id, feedback);
-callState('isPending') = 0;
+PendingRequest(0);
 end
 
 
@@ -261,19 +262,21 @@ end
 function [errMsg, result] = WaitForAnswer(bridge, id, feedback)
 errMsg = '';
 result = struct();
-reader = bridge('reader');
-process = bridge('process');
+reader = bridge.reader;
+process = bridge.process;
 progressState = struct('lastPercent', -1, 'isStarted', 0);
 idleLoops = 0;
 while true
     if ~reader.ready()
-        if ~process.isAlive()
-            errMsg = ['The bst-containers bridge stopped unexpectedly. ', BridgeLogTail(bridge)];
-            return;
-        end
-        CheckTestInterrupt();
         % Spin briefly for quick answers, then sleep: MATLAB handles Ctrl+C during pause
         idleLoops = idleLoops + 1;
+        if idleLoops > 200 || mod(idleLoops, 20) == 0
+            if ~process.isAlive()
+                errMsg = ['The bst-containers bridge stopped unexpectedly. ', BridgeLogTail(bridge)];
+                return;
+            end
+            CheckTestInterrupt();
+        end
         if idleLoops > 200
             pause(0.002);
         end
@@ -340,14 +343,15 @@ end
 
 
 %% ===== CANCEL A PENDING REQUEST =====
-function CancelIfPending(bridge, id, callState)
-if ~callState('isPending')
+function CancelIfPending(bridge, id)
+if PendingRequest() ~= id
     return;
 end
+PendingRequest(0);
 try
     WriteLine(bridge, ['{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":', sprintf('%d', id), '}}']);
     % Wait briefly for the bridge to confirm, so the work has stopped in the engine
-    reader = bridge('reader');
+    reader = bridge.reader;
     deadline = tic;
     while toc(deadline) < 5
         if reader.ready()
@@ -368,11 +372,8 @@ end
 function [errMsg, bridge] = GetBridge()
 errMsg = '';
 bridge = BridgeStore();
-if ~isempty(bridge)
-    process = bridge('process');
-    if process.isAlive()
-        return;
-    end
+if ~isempty(bridge) && bridge.process.isAlive()
+    return;
 end
 [errMsg, bridge] = StartBridge();
 end
@@ -400,17 +401,17 @@ catch err
         strtrim(err.message), ')'];
     return;
 end
-bridge = containers.Map();
-bridge('process') = process;
-bridge('output') = process.getOutputStream();
-bridge('reader') = javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamReader', process.getInputStream(), 'UTF-8'));
-bridge('nextId') = 1;
-bridge('logPath') = logPath;
-bridge('logStart') = logStart;
-% Closing the bridge's stdin ends it: on 'clear bst_containers', 'clear all' after munlock,
-% and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
-output = bridge('output');
-bridge('closer') = onCleanup(@() output.close());
+output = process.getOutputStream();
+bridge = struct( ...
+    'process', process, ...
+    'output', output, ...
+    'reader', javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamReader', process.getInputStream(), 'UTF-8')), ...
+    'nextId', 1, ...
+    'logPath', logPath, ...
+    'logStart', logStart, ...
+    ... % Closing the bridge's stdin ends it: on 'clear bst_containers', 'clear all' after munlock,
+    ... % and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
+    'closer', onCleanup(@() output.close()));
 BridgeStore(bridge);
 errMsg = '';
 end
@@ -420,10 +421,9 @@ end
 function StopBridge()
 bridge = BridgeStore();
 if ~isempty(bridge)
-    process = bridge('process');
+    process = bridge.process;
     try
-        output = bridge('output');
-        output.close();
+        bridge.output.close();
         % The bridge exits by itself within 1 s once its stdin is closed
         waitStart = tic;
         while process.isAlive() && toc(waitStart) < 2
@@ -450,6 +450,16 @@ if nargin >= 1
     end
 end
 bridge = storedBridge;
+end
+
+
+function id = PendingRequest(newId)
+% The request being waited for (0: none), so that an interrupt cancels only that one
+persistent pendingId
+if nargin >= 1
+    pendingId = newId;
+end
+id = pendingId;
 end
 
 
@@ -504,8 +514,8 @@ function text = BridgeLogTail(bridge)
 % What the bridge wrote on stderr since it started: the reason it stopped
 text = '';
 try
-    fid = fopen(bridge('logPath'), 'r');
-    fseek(fid, bridge('logStart'), 'bof');
+    fid = fopen(bridge.logPath, 'r');
+    fseek(fid, bridge.logStart, 'bof');
     text = strtrim(fread(fid, [1, Inf], '*char'));
     fclose(fid);
 catch
@@ -514,7 +524,7 @@ if numel(text) > 2000
     text = text(end-1999:end);
 end
 if isempty(text)
-    text = ['See ', bridge('logPath'), '.'];
+    text = ['See ', bridge.logPath, '.'];
 end
 end
 
@@ -523,9 +533,8 @@ end
 function errMsg = WriteLine(bridge, line)
 errMsg = '';
 try
-    output = bridge('output');
-    output.write(typecast(ToUtf8([line, char(10)]), 'int8'));
-    output.flush();
+    bridge.output.write(typecast(ToUtf8([line, char(10)]), 'int8'));
+    bridge.output.flush();
 catch err
     errMsg = ['Cannot write to the bst-containers bridge: ', strtrim(err.message)];
 end
@@ -611,7 +620,12 @@ end
 
 %% ===== BRAINSTORM =====
 function isRunning = IsBrainstormRunning()
-isRunning = exist('bst_get', 'file') > 0 && exist('bst_set', 'file') > 0;
+% Looked up once per session: exist() searches the whole path and costs more than a call
+persistent isFound
+if isempty(isFound)
+    isFound = exist('bst_get', 'file') > 0 && exist('bst_set', 'file') > 0;
+end
+isRunning = isFound;
 end
 
 
@@ -634,7 +648,7 @@ switch action
         bridge = BridgeStore();
         varargout{1} = [];
         if ~isempty(bridge)
-            varargout{1} = bridge('process');
+            varargout{1} = bridge.process;
         end
 end
 end

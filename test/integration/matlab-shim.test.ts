@@ -1,3 +1,6 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
 import { runOctave } from '../helpers/octave.js';
@@ -11,13 +14,53 @@ const expectPassed = (run: { exitCode: number | undefined; stdout: string; stder
 
 describe('matlab/bst_containers.m in GNU Octave against the real dockerd', () => {
   let server: FileServer;
+  let folder: string;
 
   beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'bst-shim-'));
     server = await startFileServer({ 'image.tar': NESTED_TARBALL });
   });
 
   afterAll(async () => {
     await server.close();
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('answers every failure as errMsg, restarts a killed bridge, explains a missing or old Node', async () => {
+    const oldNode = join(folder, 'old-node');
+    // A real node that reports an old version: the bundle's guard must refuse it.
+    await writeFile(
+      oldNode,
+      `#!/bin/sh\nexec '${process.execPath}' --import 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"18.19.0"})' "$@"\n`,
+    );
+    await chmod(oldNode, 0o755);
+    expectPassed(
+      await runOctave('test_shim_errors', {
+        env: { BST_TEST_BASE_IMAGE: BASE_IMAGE, BST_TEST_OLD_NODE: oldNode },
+      }),
+    );
+  });
+
+  it('gives the seed shapes for 0, 1 and several images and volumes', async () => {
+    const env = {
+      BST_TEST_EMPTY_DOCKER_HOST: 'unix:///run/bst-containers-test/docker.sock',
+      BST_TEST_TARBALL: NESTED_TARBALL,
+      BST_TEST_BASE_IMAGE: BASE_IMAGE,
+    };
+    const run = await runOctave('test_shim_shapes', { env });
+    expectPassed(run);
+    // Without Brainstorm, ImportImage shows its progress as text lines.
+    expect(run.stdout).toContain('BST> Loading');
+  });
+
+  it('cancels in the bridge on an interrupt, then unloads the plugin as Brainstorm does', async () => {
+    const run = await runOctave('test_shim_cancel', {
+      brainstorm: true,
+      env: { BST_TEST_BASE_IMAGE: BASE_IMAGE },
+    });
+    expectPassed(run);
+    // ExecInContainer echoed the output live, before the interrupt.
+    expect(run.stdout).toContain('live-output');
   });
 
   it("runs Brainstorm's plugin lifecycle call by call", async () => {
