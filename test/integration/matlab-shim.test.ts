@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,31 @@ describe('matlab/bst_containers.m in GNU Octave against the real dockerd', () =>
     expectPassed(run);
     // ExecInContainer echoed the output live, before the interrupt.
     expect(run.stdout).toContain('live-output');
+  });
+
+  it("passes Brainstorm's engine and GPU settings, and the bridge ends when Octave exits", async () => {
+    const fakeBin = join(folder, 'bin');
+    await mkdir(fakeBin);
+    await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
+    await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
+    const run = await runOctave('test_shim_settings', {
+      brainstorm: true,
+      env: { BST_TEST_BASE_IMAGE: BASE_IMAGE, PATH: `${fakeBin}:${process.env.PATH}` },
+    });
+    expectPassed(run);
+    const pid = Number(/bridge-pid: (\d+)/.exec(run.stdout)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    const isAlive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let waited = 0; isAlive() && waited < 2000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(isAlive()).toBe(false);
   });
 
   it("runs Brainstorm's plugin lifecycle call by call", async () => {
