@@ -2,7 +2,7 @@
 // side on the same dockerd. Prints a Markdown table. Run with `npm run bench` after `npm run setup`.
 import { execa } from 'execa';
 import { BridgeClient } from '../test/helpers/bridge-client.js';
-import { BASE_IMAGE } from '../test/helpers/paths.js';
+import { BASE_IMAGE, repoRoot } from '../test/helpers/paths.js';
 import { formatMs, measure, type Summary } from './stats.js';
 
 const CONTAINER = 'bst_bench';
@@ -26,6 +26,16 @@ const printTable = () => {
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+};
+
+/** The shim's own numbers come from bench/octave/bench_shim.m, in one Octave session. */
+const benchShimInOctave = async (runs: number): Promise<string> => {
+  const script = `addpath('${repoRoot}matlab'); addpath('${repoRoot}bench/octave'); bench_shim('${CONTAINER}', ${runs})`;
+  const { stdout } = await execa('octave-cli', ['--no-gui', '--quiet', '--no-init-file', '--eval', script]);
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .join('\n');
 };
 
 const main = async () => {
@@ -99,8 +109,12 @@ const main = async () => {
   );
 
   await bridge.close();
+  const shimRows = await benchShimInOctave(runs);
   await quietly('rm', '-f', CONTAINER, STOPPED);
   printTable();
+  process.stdout.write(
+    `\nThrough the MATLAB shim, in GNU Octave:\n\n| Call | Way | Runs | Median (ms) | p95 (ms) |\n| --- | --- | --- | --- | --- |\n${shimRows}\n`,
+  );
 };
 
 await main();

@@ -24,13 +24,13 @@ fprintf('| %s | %s | %d | %.2f | %.2f |\n', call, way, numel(samples), median(sa
 end
 
 function seedGetContainerInfo(name)
-system('which docker');
-system('docker info');
-system(['docker inspect ' name ' --format "{{.Name}}"']);
-system(['docker inspect ' name ' --format "{{.State.Status}} # {{.HostConfig.Binds}} # {{.Image}}"']);
+[~, ~] = system('which docker');
+[~, ~] = system('docker info');
+[~, ~] = system(['docker inspect ' name ' --format "{{.Name}}"']);
+[~, ~] = system(['docker inspect ' name ' --format "{{.State.Status}} # {{.HostConfig.Binds}} # {{.Image}}"']);
 end
 
 function seedExec(name)
 seedGetContainerInfo(name);  % the seed checks the container is running first
-system(['docker exec ' name ' sh -c ''true''']);
+[~, ~] = system(['docker exec ' name ' sh -c ''true''']);
 end
