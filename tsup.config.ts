@@ -17,7 +17,7 @@ export default defineConfig({
     js: [
       "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       'if (Number(process.versions.node.split(".")[0]) < 20 || (process.versions.node.startsWith("20.") && Number(process.versions.node.split(".")[1]) < 18)) {',
-      '  process.stderr.write(`bst-containers needs Node.js 20.18 or newer; this is Node.js ${process.versions.node}. Install a newer Node.js (https://nodejs.org) and put it first on the PATH, or point BST_CONTAINERS_NODE at it.\\n`);',
+      '  process.stderr.write("bst-containers needs Node.js 20.18 or newer; this is Node.js " + process.versions.node + ". Install a newer Node.js (https://nodejs.org) and put it first on the PATH, or point BST_CONTAINERS_NODE at it.\\n");',
       '  process.exit(3);',
       '}',
     ].join('\n'),

@@ -16,7 +16,7 @@ describe('image references', () => {
     ['docker.io/brainstormtools/x:1', { domain: 'docker.io', path: 'brainstormtools/x', tag: '1' }],
     ['localhost:5000/bst/tools/busybox:2', { domain: 'localhost:5000', path: 'bst/tools/busybox', tag: '2' }],
     [
-      'ghcr.io/a/b@sha256:' + 'a'.repeat(64),
+      `ghcr.io/a/b@sha256:${'a'.repeat(64)}`,
       { domain: 'ghcr.io', path: 'a/b', digest: `sha256:${'a'.repeat(64)}` },
     ],
   ])('parses %s', (text, expected) => {
