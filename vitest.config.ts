@@ -1,23 +1,35 @@
 import { defineConfig } from 'vitest/config';
 
+const integration = {
+  globalSetup: ['test/helpers/global-setup.ts'],
+  // One real engine on two cores: files run one after another, tests inside in order.
+  fileParallelism: false,
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
+// What every engine must pass; the rest is Docker's own (DOCKER_HOST discovery) or engine-free.
+const onEveryEngine = [
+  'test/integration/lifecycle.test.ts',
+  'test/integration/import-image.test.ts',
+  'test/integration/run-container.test.ts',
+  'test/integration/cancellation.test.ts',
+  'test/integration/injection.test.ts',
+  'test/integration/matlab-shim.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'docker', include: ['test/integration/**/*.test.ts'], ...integration } },
       {
         test: {
-          name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
-        },
-      },
-      {
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/helpers/global-setup.ts'],
-          // One real dockerd on two cores: files run one after another, tests inside in order.
-          fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          name: 'podman',
+          include: [...onEveryEngine, 'test/integration/podman/**/*.test.ts'],
+          exclude: [],
+          env: { BST_TEST_ENGINE: 'podman', BST_CONTAINERS_ENGINE: 'podman' },
+          ...integration,
         },
       },
     ],

@@ -27,6 +27,7 @@ fi
 # A second dockerd that starts with no image: the shim's tests read GetImages for 0, 1 and several.
 # It gets a bridge of its own: with `--bridge none` dockerd deletes docker0, the first one's.
 second=/run/bst-containers-test
+mkdir -p "$second"
 second_answers() { curl -sf --unix-socket "$second/docker.sock" http://localhost/_ping >/dev/null; }
 if ! second_answers; then
   echo "Starting a second, empty dockerd" >&2
@@ -40,6 +41,36 @@ if ! second_answers; then
     -H "unix://$second/docker.sock" --bridge bst-test0 --iptables=false --ip-masq=false \
     >"$runtime/dockerd-empty.log" 2>&1 </dev/null &
   wait_for "second dockerd" 60 second_answers
+fi
+
+# Podman: the settings the tests need (engines.md), then its API service on the rootful socket,
+# as podman.socket would provide it, and a second service on an empty store.
+mkdir -p /etc/containers/registries.conf.d
+if ! grep -qs 'default_ulimits' /etc/containers/containers.conf; then
+  printf '[containers]\ndefault_ulimits = []\n' >>/etc/containers/containers.conf
+fi
+cat >/etc/containers/registries.conf.d/bst-containers-test.conf <<'CONF'
+[[registry]]
+location = "localhost:5000"
+insecure = true
+
+[[registry]]
+location = "localhost:5001"
+insecure = true
+CONF
+podman_answers() { curl -sf --unix-socket "$1" http://localhost/_ping >/dev/null; }
+if ! podman_answers /run/podman/podman.sock; then
+  echo "Starting the Podman service" >&2
+  mkdir -p /run/podman
+  setsid podman system service --time=0 unix:///run/podman/podman.sock >"$runtime/podman.log" 2>&1 </dev/null &
+  echo $! >"$second/podman.pid"
+  wait_for "podman service" 60 podman_answers /run/podman/podman.sock
+fi
+if ! podman_answers "$second/podman-empty.sock"; then
+  echo "Starting a second, empty Podman service" >&2
+  setsid podman --root "$runtime/podman-empty/root" --runroot "$second/podman-empty-run" \
+    system service --time=0 "unix://$second/podman-empty.sock" >"$runtime/podman-empty.log" 2>&1 </dev/null &
+  wait_for "second podman service" 60 podman_answers "$second/podman-empty.sock"
 fi
 
 registry_answers() { curl -sf http://127.0.0.1:5000/v2/ >/dev/null; }

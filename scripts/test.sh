@@ -6,4 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx biome check .
 npx tsc --noEmit -p .
-npx vitest run
+# The engine suites one after another: they share the registry, a port and two cores.
+npx vitest run --project unit
+npx vitest run --project docker
+npx vitest run --project podman

@@ -1,13 +1,19 @@
 import { BridgeError, isBridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
 import { findExecutable } from '../shared/find-executable.js';
-import type { ContainerEngine, EngineChoice, EngineName } from './container-engine.js';
+import {
+  type ContainerEngine,
+  ENGINE_NAMES,
+  type EngineChoice,
+  type EngineName,
+} from './container-engine.js';
 import { DockerEngine } from './docker/docker-engine.js';
 import { type DockerEndpoint, resolveDockerEndpoint } from './docker/endpoint.js';
+import { connectPodman } from './podman/connect-podman.js';
 
 /** Engines tried by `auto-detect`, in order. */
-export const AUTO_DETECT_ORDER: EngineName[] = ['docker'];
-const SUPPORTED: EngineName[] = ['docker'];
+export const AUTO_DETECT_ORDER: EngineName[] = ['docker', 'podman'];
+const SUPPORTED: EngineName[] = ['docker', 'podman'];
 
 export interface EngineSelectorOptions {
   dockerEndpoint?: () => DockerEndpoint;
@@ -26,13 +32,19 @@ export class EngineSelector {
   private readonly dockerEndpoint: () => DockerEndpoint;
   private readonly isInstalled: (engine: EngineName) => boolean;
 
+  /** BST_CONTAINERS_ENGINE: what `auto-detect` stands for, for clients without a setting of their own. */
+  private readonly preferred: EngineName | undefined;
+
   constructor(options: EngineSelectorOptions = {}) {
+    const preferred = process.env.BST_CONTAINERS_ENGINE as EngineName | undefined;
+    this.preferred = preferred && ENGINE_NAMES.includes(preferred) ? preferred : undefined;
     this.dockerEndpoint = options.dockerEndpoint ?? (() => resolveDockerEndpoint());
     this.isInstalled = options.isInstalled ?? ((engine) => findExecutable(engine) !== undefined);
   }
 
   async get(choice: EngineChoice = 'auto-detect'): Promise<ContainerEngine> {
     if (choice !== 'auto-detect') return this.named(choice);
+    if (this.preferred) return this.named(this.preferred);
     if (this.autoDetected) return this.named(this.autoDetected);
     let firstFailure: unknown;
     for (const candidate of AUTO_DETECT_ORDER) {
@@ -47,7 +59,7 @@ export class EngineSelector {
     if (isBridgeError(firstFailure) && firstFailure.code === ErrorCode.EngineNotAnswering) throw firstFailure;
     throw new BridgeError(
       ErrorCode.EngineNotFound,
-      'No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) and start it.',
+      'No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io) and start it.',
       { cause: firstFailure },
     );
   }
@@ -95,6 +107,7 @@ export class EngineSelector {
         `Container engine ${name} is not supported yet by bst-containers: use docker or auto-detect.`,
       );
     }
+    if (name === 'podman') return connectPodman();
     const endpoint = this.dockerEndpoint();
     try {
       return await DockerEngine.connect(name, endpoint);

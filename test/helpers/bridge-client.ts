@@ -31,8 +31,15 @@ export class BridgeClient {
   private readonly waiting = new Map<string | number, (response: RpcResponse) => void>();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(options: { env?: NodeJS.ProcessEnv; args?: string[] } = {}) {
-    this.child = spawn(process.execPath, [bundlePath, ...(options.args ?? [])], {
+  /** `wrapper`: a command the bridge runs under (its argv prefix), e.g. in another namespace. */
+  constructor(options: { env?: NodeJS.ProcessEnv; args?: string[]; wrapper?: string[] } = {}) {
+    const [command, ...args] = [
+      ...(options.wrapper ?? []),
+      process.execPath,
+      bundlePath,
+      ...(options.args ?? []),
+    ];
+    this.child = spawn(command as string, args, {
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { execa } from 'execa';
-import { docker, dockerOk } from './docker-cli.js';
+import { ENGINE } from './engine-cli.js';
 import {
   BASE_IMAGE,
   bundlePath,
@@ -16,6 +16,10 @@ import {
   REGISTRY_IMAGE,
   REGISTRY_NESTED_IMAGE,
 } from './paths.js';
+
+// Images are built with Docker (always running in the tests) and handed to Podman as a tarball.
+const docker = async (...args: string[]) => (await execa('docker', args)).stdout.trim();
+const dockerOk = async (...args: string[]) => (await execa('docker', args, { reject: false })).exitCode === 0;
 
 const APPLETS = [
   'sh',
@@ -73,6 +77,14 @@ const saveTarballs = async () => {
   }
 };
 
+/** Podman gets the same base image (same ID) through `docker save` and `podman load`. */
+const loadBaseIntoPodman = async () => {
+  if ((await execa('podman', ['image', 'exists', BASE_IMAGE], { reject: false })).exitCode === 0) return;
+  const tarball = join(imagesDir, 'base.tar');
+  await docker('save', '-o', tarball, BASE_IMAGE);
+  await execa('podman', ['load', '-i', tarball]);
+};
+
 export default async function setup() {
   if (!existsSync(bundlePath))
     throw new Error(`Build the bundle first (npm run build): ${bundlePath} is missing`);
@@ -86,4 +98,5 @@ export default async function setup() {
   await pushToRegistry(REGISTRY_NESTED_IMAGE);
   await saveTarballs();
   await writeFile(stamp, baseId);
+  if (ENGINE === 'podman') await loadBaseIntoPodman();
 }

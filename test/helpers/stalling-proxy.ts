@@ -25,7 +25,8 @@ export const startStallingProxy = async (target = { host: '127.0.0.1', port: 500
     );
     incoming.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A fixed port: Podman pulls over plain http only from registries listed as insecure.
+  await new Promise<void>((resolve) => server.listen(5001, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     host: `localhost:${port}`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { docker, dockerOk, removeContainer } from '../helpers/docker-cli.js';
+import { engineCli, engineCliOk, removeContainer, removeImageQuietly } from '../helpers/engine-cli.js';
 import { startFileServer } from '../helpers/file-server.js';
 import { BASE_IMAGE, NESTED_TARBALL } from '../helpers/paths.js';
 import { startStallingProxy } from '../helpers/stalling-proxy.js';
@@ -14,13 +14,13 @@ const until = async (check: () => boolean | Promise<boolean>) => {
 };
 /** Processes inside the container whose command line holds `marker`. */
 const processesWith = async (marker: string) =>
-  (await docker('exec', CONTAINER, 'ps', '-o', 'pid,args'))
+  (await engineCli('exec', CONTAINER, 'ps', '-o', 'pid,args'))
     .split('\n')
     .filter((line) => line.includes(marker) && !line.includes(' ps '));
 
 /** An image in the registry whose layer the engine does not have, so pulling it must fetch a blob. */
 const pushUniqueImage = async (reference: string) => {
-  await docker(
+  await engineCli(
     'run',
     '--name',
     'bst_unique-layer',
@@ -30,10 +30,10 @@ const pushUniqueImage = async (reference: string) => {
     '-c',
     `echo ${Date.now()} > /unique`,
   );
-  await docker('commit', 'bst_unique-layer', reference);
-  await docker('rm', 'bst_unique-layer');
-  await docker('push', reference);
-  await docker('rmi', reference);
+  await engineCli('commit', 'bst_unique-layer', reference);
+  await engineCli('rm', 'bst_unique-layer');
+  await engineCli('push', reference);
+  await engineCli('rmi', reference);
 };
 
 describe('$/cancelRequest', () => {
@@ -106,12 +106,13 @@ describe('$/cancelRequest', () => {
     await pushUniqueImage('localhost:5000/bst/unique-layer:1');
     const proxy = await startStallingProxy();
     const reference = `${proxy.host}/bst/unique-layer:1`;
+    await removeImageQuietly(reference);
     try {
       const answer = bridge.request('ImportImage', { imageSource: reference }, 'pull-1');
       await until(() => proxy.blobRequests() > 0);
       bridge.cancel('pull-1');
       expect((await answer).error?.code).toBe(-32800);
-      expect(await dockerOk('image', 'inspect', reference)).toBe(false);
+      expect(await engineCliOk('image', 'inspect', reference)).toBe(false);
     } finally {
       await proxy.close();
     }

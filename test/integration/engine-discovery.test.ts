@@ -3,14 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { removeContainer } from '../helpers/docker-cli.js';
+import { removeContainer } from '../helpers/engine-cli.js';
 import { BASE_IMAGE } from '../helpers/paths.js';
 import { startSocketProxy } from '../helpers/socket-proxy.js';
 
 const CONTAINER = 'bst_discovery-test';
 
-const firstError = async (env: NodeJS.ProcessEnv, params: unknown = {}) => {
-  const bridge = new BridgeClient({ env });
+/** A mount namespace with an empty /run: no Docker or Podman socket is there to be found. */
+const WITHOUT_SOCKETS = [
+  '/usr/bin/unshare',
+  '--mount',
+  '--propagation',
+  'private',
+  '/bin/sh',
+  '-c',
+  '/bin/mount -t tmpfs tmpfs /run && exec "$@"',
+  'sh',
+];
+
+const firstError = async (env: NodeJS.ProcessEnv, params: unknown = {}, wrapper?: string[]) => {
+  const bridge = new BridgeClient({ env, ...(wrapper ? { wrapper } : {}) });
   const response = await bridge.request('GetEngine', params);
   await bridge.close();
   return response.error;
@@ -29,26 +41,25 @@ describe('finding the engine', () => {
   });
 
   it('no engine at all: "No valid container engine was found"', async () => {
-    const error = await firstError({ DOCKER_HOST: `unix://${folder}/missing.sock`, PATH: '/nonexistent' });
+    const error = await firstError({ PATH: '/nonexistent' }, {}, WITHOUT_SOCKETS);
     expect(error?.code).toBe(-32001);
     expect(error?.message).toMatch(/^No valid container engine was found/);
   });
 
   it('a named engine that is absent: "Container engine docker was not found"', async () => {
-    const error = await firstError({ DOCKER_HOST: `unix://${folder}/missing.sock`, PATH: '/nonexistent' }, [
-      'docker',
-    ]);
+    const error = await firstError({ PATH: '/nonexistent' }, ['docker'], WITHOUT_SOCKETS);
     expect(error).toMatchObject({ code: -32001, message: 'Container engine docker was not found.' });
   });
 
   it('Docker installed but its daemon down: says so and what to do', async () => {
-    const missing = await firstError({ DOCKER_HOST: `unix://${folder}/missing.sock` });
+    // Named: auto-detect would go on to Podman, which answers here.
+    const missing = await firstError({ DOCKER_HOST: `unix://${folder}/missing.sock` }, ['docker']);
     expect(missing?.code).toBe(-32002);
     expect(missing?.message).toBe(
       `Docker is not answering at unix://${folder}/missing.sock: its socket does not exist. Start Docker (Docker Desktop, or \`sudo systemctl start docker\`).`,
     );
     await writeFile(join(folder, 'dead.sock'), '');
-    const dead = await firstError({ DOCKER_HOST: `unix://${folder}/dead.sock` });
+    const dead = await firstError({ DOCKER_HOST: `unix://${folder}/dead.sock` }, ['docker']);
     expect(dead?.message).toContain('nothing answers on its socket');
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { docker, dockerOk, removeImageQuietly } from '../helpers/docker-cli.js';
+import { ENGINE, engineCli, engineCliOk, imageIdOf, removeImageQuietly } from '../helpers/engine-cli.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
 import {
   BASE_IMAGE,
@@ -16,9 +16,8 @@ import {
 
 const TAG = 'brainstorm_import-test';
 const UNIQUE_IMAGE = 'bst-test/unique:1';
-const idOf = (image: string) => docker('image', 'inspect', '--format', '{{.Id}}', image);
 
-describe('ImportImage, GetImages and RemoveImage on Docker', () => {
+describe(`ImportImage, GetImages and RemoveImage on ${ENGINE}`, () => {
   let bridge: BridgeClient;
   let server: FileServer;
   let tempRoot: string;
@@ -47,9 +46,9 @@ describe('ImportImage, GetImages and RemoveImage on Docker', () => {
       imageTag: TAG,
       progressToken: 'dl',
     });
-    expect(imageSha).toBe(await idOf(BASE_IMAGE));
-    expect(await idOf(`${TAG}:latest`)).toBe(imageSha);
-    expect(await dockerOk('image', 'inspect', NESTED_IMAGE)).toBe(false);
+    expect(imageSha).toBe(await imageIdOf(BASE_IMAGE));
+    expect(await imageIdOf(`${TAG}:latest`)).toBe(imageSha);
+    expect(await engineCliOk('image', 'inspect', NESTED_IMAGE)).toBe(false);
     expect(await readdir(tempRoot)).toEqual([]);
     const kinds = bridge
       .notificationsFor('dl', '$/progress')
@@ -64,14 +63,14 @@ describe('ImportImage, GetImages and RemoveImage on Docker', () => {
 
   it('loads a gzipped tarball from a local path, keeping its name when no tag is asked', async () => {
     const { imageSha } = await bridge.call<{ imageSha: string }>('ImportImage', [NESTED_TARBALL_GZ]);
-    expect(await idOf(NESTED_IMAGE)).toBe(imageSha);
+    expect(await imageIdOf(NESTED_IMAGE)).toBe(imageSha);
   });
 
   it('keeps the name the image arrived with when it existed before the call', async () => {
-    await docker('tag', BASE_IMAGE, NESTED_IMAGE);
+    await engineCli('tag', BASE_IMAGE, NESTED_IMAGE);
     await bridge.call('ImportImage', [NESTED_TARBALL, TAG]);
-    expect(await dockerOk('image', 'inspect', NESTED_IMAGE)).toBe(true);
-    expect(await dockerOk('image', 'inspect', `${TAG}:latest`)).toBe(true);
+    expect(await engineCliOk('image', 'inspect', NESTED_IMAGE)).toBe(true);
+    expect(await engineCliOk('image', 'inspect', `${TAG}:latest`)).toBe(true);
   });
 
   it('pulls a nested name from the loopback registry with progress, and lists its digest', async () => {
@@ -79,26 +78,37 @@ describe('ImportImage, GetImages and RemoveImage on Docker', () => {
       imageSource: REGISTRY_NESTED_IMAGE,
       progressToken: 7,
     });
-    expect(imageSha).toBe(await idOf(REGISTRY_NESTED_IMAGE));
+    expect(imageSha).toBe(await imageIdOf(REGISTRY_NESTED_IMAGE));
     const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
     const row = imageList.find((entry) => entry[0] === REGISTRY_NESTED_IMAGE);
-    const repoDigest = await docker(
+    expect(row?.slice(0, 2)).toEqual([REGISTRY_NESTED_IMAGE, imageSha]);
+    // The engine's own record of the repository's digest (Podman may list two: either will do).
+    const repoDigests = await engineCli(
       'image',
       'inspect',
       '--format',
-      '{{index .RepoDigests 0}}',
+      '{{json .RepoDigests}}',
       REGISTRY_NESTED_IMAGE,
     );
-    expect(row).toEqual([REGISTRY_NESTED_IMAGE, imageSha, repoDigest.split('@')[1]]);
+    const digests = (JSON.parse(repoDigests) as string[])
+      .filter((entry) => entry.startsWith('localhost:5000/bst/tools/busybox@'))
+      .map((entry) => entry.split('@')[1]);
+    expect(digests).toContain(row?.[2]);
     expect(bridge.notificationsFor(7, '$/progress').length).toBeGreaterThanOrEqual(2);
   });
 
   it('lists an untagged image as <none>:<none>, like docker images', async () => {
-    await bridge.call('ImportImage', [NESTED_TARBALL]);
-    await docker('rmi', '--no-prune', NESTED_IMAGE).catch(() => undefined);
-    const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
-    expect(imageList.every((row) => row.length === 3 && row.every((cell) => cell !== ''))).toBe(true);
-    expect(imageList.some((row) => row[0] === BASE_IMAGE)).toBe(true);
+    await engineCli('create', '--name', 'bst_untagged-source', BASE_IMAGE);
+    const untagged = await engineCli('commit', 'bst_untagged-source');
+    await engineCli('rm', 'bst_untagged-source');
+    const id = untagged.startsWith('sha256:') ? untagged : `sha256:${untagged}`;
+    try {
+      const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
+      expect(imageList.filter((row) => row[1] === id)).toEqual([['<none>:<none>', id, '<none>']]);
+      expect(imageList.every((row) => row.length === 3 && row.every((cell) => cell !== ''))).toBe(true);
+    } finally {
+      await removeImageQuietly(id);
+    }
   });
 
   it('answers clear errors for a missing tarball, a missing tag and a URL that is not there', async () => {
@@ -122,27 +132,27 @@ describe('ImportImage, GetImages and RemoveImage on Docker', () => {
   });
 
   it('RemoveImage refuses an image in use unless forced', async () => {
-    await docker('create', '--name', 'bst_remove-source', BASE_IMAGE);
-    await docker('commit', 'bst_remove-source', UNIQUE_IMAGE);
-    await docker('rm', 'bst_remove-source');
-    await docker('create', '--name', 'bst_remove-test', UNIQUE_IMAGE);
+    await engineCli('create', '--name', 'bst_remove-source', BASE_IMAGE);
+    await engineCli('commit', 'bst_remove-source', UNIQUE_IMAGE);
+    await engineCli('rm', 'bst_remove-source');
+    await engineCli('create', '--name', 'bst_remove-test', UNIQUE_IMAGE);
     try {
       const refused = await bridge.request('RemoveImage', { imageSha: UNIQUE_IMAGE });
       expect(refused.error?.code).toBe(-32012);
       expect(refused.error?.message).toContain('isForced');
       expect(await bridge.call('RemoveImage', { imageSha: UNIQUE_IMAGE, isForced: true })).toEqual({});
-      expect(await dockerOk('image', 'inspect', UNIQUE_IMAGE)).toBe(false);
+      expect(await engineCliOk('image', 'inspect', UNIQUE_IMAGE)).toBe(false);
     } finally {
-      await docker('rm', '-f', 'bst_remove-test');
+      await engineCli('rm', '-f', 'bst_remove-test');
     }
   });
 
   it('RemoveImage by image ID', async () => {
-    await docker('create', '--name', 'bst_remove-source', BASE_IMAGE);
-    await docker('commit', 'bst_remove-source', UNIQUE_IMAGE);
-    await docker('rm', 'bst_remove-source');
-    const id = await idOf(UNIQUE_IMAGE);
+    await engineCli('create', '--name', 'bst_remove-source', BASE_IMAGE);
+    await engineCli('commit', 'bst_remove-source', UNIQUE_IMAGE);
+    await engineCli('rm', 'bst_remove-source');
+    const id = await imageIdOf(UNIQUE_IMAGE);
     expect(await bridge.call('RemoveImage', [id])).toEqual({});
-    expect(await dockerOk('image', 'inspect', id)).toBe(false);
+    expect(await engineCliOk('image', 'inspect', id)).toBe(false);
   });
 });

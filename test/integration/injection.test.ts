@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { docker, removeContainer } from '../helpers/docker-cli.js';
+import { engineCli, removeContainer } from '../helpers/engine-cli.js';
 import { BASE_IMAGE } from '../helpers/paths.js';
 
 const CONTAINER = 'bst_injection-test';
@@ -71,13 +71,13 @@ describe('hostile parameters', () => {
   });
 
   it('runs cmdStr inside the container only: the host is untouched', async () => {
-    await docker('exec', CONTAINER, 'mkdir', '-p', canaryDir);
+    await engineCli('exec', CONTAINER, 'mkdir', '-p', canaryDir);
     for (const payload of payloads(canary)) {
       await bridge.request('ExecInContainer', { containerName: CONTAINER, cmdStr: payload });
     }
     expect(existsSync(canary)).toBe(false);
     // The same path inside the container was written: the payloads ran there, as commands should.
-    expect(await docker('exec', CONTAINER, 'ls', canary)).toBe(canary);
+    expect(await engineCli('exec', CONTAINER, 'ls', canary)).toBe(canary);
   });
 
   it('passes container arguments as data', async () => {

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { docker, dockerOk, removeContainer, removeImageQuietly } from '../helpers/docker-cli.js';
+import {
+  ENGINE,
+  engineCli,
+  engineCliOk,
+  imageIdOf,
+  removeContainer,
+  removeImageQuietly,
+} from '../helpers/engine-cli.js';
 import { REGISTRY_IMAGE } from '../helpers/paths.js';
 
 // Brainstorm's plugin lifecycle, call by call (see brainstorm-usage.md), on the real dockerd.
@@ -11,7 +18,7 @@ const PLUGIN = 'lifecycle-test';
 const TAG = `brainstorm_${PLUGIN}`;
 const CONTAINER = `bst_${PLUGIN}`;
 
-describe('plugin lifecycle on Docker', () => {
+describe(`plugin lifecycle on ${ENGINE}`, () => {
   let bridge: BridgeClient;
   let hostDir: string;
   let imageSha: string;
@@ -32,11 +39,9 @@ describe('plugin lifecycle on Docker', () => {
     expect(bridge.strayLines).toEqual([]);
   });
 
-  it('finds Docker', async () => {
-    expect(await bridge.call('GetEngine')).toEqual({
-      engineName: 'docker',
-      location: 'unix:///var/run/docker.sock',
-    });
+  it('finds the engine', async () => {
+    const location = ENGINE === 'docker' ? 'unix:///var/run/docker.sock' : 'unix:///run/podman/podman.sock';
+    expect(await bridge.call('GetEngine')).toEqual({ engineName: ENGINE, location });
   });
 
   it('installs: pulls from the registry and names the image brainstorm_<Name>', async () => {
@@ -46,15 +51,17 @@ describe('plugin lifecycle on Docker', () => {
     });
     imageSha = result.imageSha;
     expect(imageSha).toMatch(/^sha256:[a-f0-9]{64}$/);
-    expect(await docker('image', 'inspect', '--format', '{{.Id}}', `${TAG}:latest`)).toBe(imageSha);
+    expect(await imageIdOf(`${TAG}:latest`)).toBe(imageSha);
     // The call added the registry name, so it removed it again (the seed's rule).
-    expect(await dockerOk('image', 'inspect', REGISTRY_IMAGE)).toBe(false);
+    expect(await engineCliOk('image', 'inspect', REGISTRY_IMAGE)).toBe(false);
   });
 
   it('loads: the image is in GetImages as Brainstorm checks it', async () => {
     const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
     const row = imageList.find((entry) => entry[1] === imageSha && entry[0]?.startsWith(TAG));
-    expect(row).toEqual([`${TAG}:latest`, imageSha, '<none>']);
+    // Docker keeps a digest for the name it pulled only; Podman lists one for every name.
+    expect(row?.slice(0, 2)).toEqual([`${TAG}:latest`, imageSha]);
+    expect(row?.[2]).toMatch(ENGINE === 'docker' ? /^<none>$/ : /^sha256:[a-f0-9]{64}$/);
     for (const entry of imageList) expect(entry).toHaveLength(3);
   });
 
@@ -65,7 +72,7 @@ describe('plugin lifecycle on Docker', () => {
 
   it('loads: runs a daemon with the host folder on /data, without the image ENTRYPOINT', async () => {
     expect(await bridge.call('RunContainer', [CONTAINER, imageSha, [[hostDir, '/data']], 1])).toEqual({});
-    const logs = await docker('logs', CONTAINER);
+    const logs = await engineCli('logs', CONTAINER);
     expect(logs).not.toContain('entrypoint-ran');
   });
 
@@ -102,7 +109,7 @@ describe('plugin lifecycle on Docker', () => {
 
   it('a daemon stops on SIGTERM, so a graceful StopContainer never waits out the 10 s timeout', async () => {
     const { Pid, ExitCode } = JSON.parse(
-      await docker('inspect', '--format', '{{json .State}}', CONTAINER),
+      await engineCli('inspect', '--format', '{{json .State}}', CONTAINER),
     ) as {
       Pid: number;
       ExitCode: number;
@@ -110,15 +117,15 @@ describe('plugin lifecycle on Docker', () => {
     expect(Pid).toBeGreaterThan(0);
     expect(ExitCode).toBe(0);
     // PID 1 is an init that forwards signals, not `sleep` (which ignores SIGTERM as PID 1).
-    const pid1 = await docker('exec', CONTAINER, 'cat', '/proc/1/cmdline');
+    const pid1 = await engineCli('exec', CONTAINER, 'cat', '/proc/1/cmdline');
     expect(pid1).not.toMatch(/^sleep/);
-    await docker('kill', '--signal', 'TERM', CONTAINER);
-    expect(await docker('wait', CONTAINER)).toBe('143');
+    await engineCli('kill', '--signal', 'TERM', CONTAINER);
+    expect(await engineCli('wait', CONTAINER)).toBe('143');
   });
 
   it('unloads: graceful StopContainer removes a container, forced removes a running one', async () => {
     expect(await bridge.call('StopContainer', { containerName: CONTAINER })).toEqual({});
-    expect(await dockerOk('container', 'inspect', CONTAINER)).toBe(false);
+    expect(await engineCliOk('container', 'inspect', CONTAINER)).toBe(false);
     await bridge.call('RunContainer', {
       containerName: CONTAINER,
       imageSha,
@@ -126,14 +133,14 @@ describe('plugin lifecycle on Docker', () => {
       isDaemon: true,
     });
     expect(await bridge.call('StopContainer', { containerName: CONTAINER, isForced: 1 })).toEqual({});
-    expect(await dockerOk('container', 'inspect', CONTAINER)).toBe(false);
+    expect(await engineCliOk('container', 'inspect', CONTAINER)).toBe(false);
     const missing = await bridge.request('StopContainer', { containerName: CONTAINER, isForced: true });
     expect(missing.error?.code).toBe(-32010);
   });
 
   it('uninstalls: RemoveImage by name', async () => {
     expect(await bridge.call('RemoveImage', [TAG, 1])).toEqual({});
-    expect(await dockerOk('image', 'inspect', `${TAG}:latest`)).toBe(false);
+    expect(await engineCliOk('image', 'inspect', `${TAG}:latest`)).toBe(false);
     const again = await bridge.request('RemoveImage', [TAG, 1]);
     expect(again.error?.code).toBe(-32011);
   });

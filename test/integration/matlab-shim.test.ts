@@ -2,6 +2,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE } from '../helpers/engine-cli.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
 import { runOctave } from '../helpers/octave.js';
 import { BASE_IMAGE, NESTED_TARBALL, REGISTRY_IMAGE } from '../helpers/paths.js';
@@ -12,7 +13,7 @@ const expectPassed = (run: { exitCode: number | undefined; stdout: string; stder
   expect(run.exitCode).toBe(0);
 };
 
-describe('matlab/bst_containers.m in GNU Octave against the real dockerd', () => {
+describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () => {
   let server: FileServer;
   let folder: string;
 
@@ -43,7 +44,11 @@ describe('matlab/bst_containers.m in GNU Octave against the real dockerd', () =>
 
   it('gives the seed shapes for 0, 1 and several images and volumes', async () => {
     const env = {
-      BST_TEST_EMPTY_DOCKER_HOST: 'unix:///run/bst-containers-test/docker.sock',
+      BST_TEST_EMPTY_ENGINE_VARIABLE: ENGINE === 'docker' ? 'DOCKER_HOST' : 'CONTAINER_HOST',
+      BST_TEST_EMPTY_ENGINE_HOST:
+        ENGINE === 'docker'
+          ? 'unix:///run/bst-containers-test/docker.sock'
+          : 'unix:///run/bst-containers-test/podman-empty.sock',
       BST_TEST_TARBALL: NESTED_TARBALL,
       BST_TEST_BASE_IMAGE: BASE_IMAGE,
     };

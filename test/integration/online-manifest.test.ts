@@ -1,6 +1,6 @@
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { docker } from '../helpers/docker-cli.js';
 import { REGISTRY_IMAGE } from '../helpers/paths.js';
 import { startTokenGate } from '../helpers/token-gate.js';
 
@@ -9,12 +9,18 @@ describe('GetOnlineManifest asks the registry itself (no buildx)', () => {
   let registryDigest: string;
 
   beforeAll(async () => {
-    // What the engine recorded when it pulled the tag: the digest GetOnlineManifest must match.
+    // What dockerd recorded when it pulled the tag: the digest GetOnlineManifest must match.
+    // (GetOnlineManifest asks the registry whatever the engine: Docker's record is the reference.)
+    const docker = async (...args: string[]) => (await execa('docker', args)).stdout.trim();
     await docker('pull', REGISTRY_IMAGE);
-    registryDigest =
-      (await docker('image', 'inspect', '--format', '{{index .RepoDigests 0}}', REGISTRY_IMAGE)).split(
-        '@',
-      )[1] ?? '';
+    const repoDigest = await docker(
+      'image',
+      'inspect',
+      '--format',
+      '{{index .RepoDigests 0}}',
+      REGISTRY_IMAGE,
+    );
+    registryDigest = repoDigest.split('@')[1] ?? '';
     await docker('rmi', REGISTRY_IMAGE);
     // Without the CLI plugin the seed returned an empty digest and no error: the bridge needs none.
     bridge = new BridgeClient({ env: { PATH: '/nonexistent' } });

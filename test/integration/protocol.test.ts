@@ -96,9 +96,9 @@ describe('JSON-RPC 2.0 over stdio', () => {
   });
 
   it('says which engines are not supported yet', async () => {
-    const response = await bridge.request('GetEngine', { engineName: 'podman' });
+    const response = await bridge.request('GetEngine', { engineName: 'apptainer' });
     expect(response.error?.code).toBe(-32003);
-    expect(response.error?.message).toContain('podman');
+    expect(response.error?.message).toContain('apptainer');
   });
 
   it('answers a line past the size limit with -32600 and goes on serving', async () => {

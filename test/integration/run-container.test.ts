@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { docker, dockerOk, removeContainer } from '../helpers/docker-cli.js';
+import { ENGINE, engineCli, engineCliOk, removeContainer } from '../helpers/engine-cli.js';
 import { BASE_IMAGE } from '../helpers/paths.js';
 
 const FAILING_IMAGE = 'bst-test/failing:1';
 
-describe('RunContainer details on Docker', () => {
+describe(`RunContainer details on ${ENGINE}`, () => {
   let bridge: BridgeClient;
   let hostRoot: string;
 
@@ -31,7 +31,7 @@ describe('RunContainer details on Docker', () => {
       progressToken: 'run',
     });
     expect(cmdout).toBe("entrypoint-ran first two words it's\n");
-    expect(await dockerOk('container', 'inspect', 'bst_run-once')).toBe(false);
+    expect(await engineCliOk('container', 'inspect', 'bst_run-once')).toBe(false);
     expect(
       bridge
         .notificationsFor('run', 'bst/output')
@@ -51,8 +51,8 @@ describe('RunContainer details on Docker', () => {
 
   it('a non-daemon run that fails is an error with its exit code and output, and is removed too', async () => {
     await removeContainer('bst_run-fails');
-    await docker('create', '--name', 'bst_run-fails', BASE_IMAGE);
-    await docker(
+    await engineCli('create', '--name', 'bst_run-fails', BASE_IMAGE);
+    await engineCli(
       'commit',
       '--change',
       'ENTRYPOINT ["sh","-c","echo failing; exit 4"]',
@@ -63,7 +63,7 @@ describe('RunContainer details on Docker', () => {
     const response = await bridge.request('RunContainer', ['bst_run-fails', FAILING_IMAGE]);
     expect(response.error?.code).toBe(-32020);
     expect(response.error?.message).toBe('Container bst_run-fails exited with code 4: failing');
-    expect(await dockerOk('container', 'inspect', 'bst_run-fails')).toBe(false);
+    expect(await engineCliOk('container', 'inspect', 'bst_run-fails')).toBe(false);
   });
 
   it('creates a missing host folder, as `docker run -v` did for the seed', async () => {
@@ -106,7 +106,7 @@ describe('RunContainer details on Docker', () => {
 
   it('GetContainerInfo reads -v binds of containers made by other tools, and stopped ones', async () => {
     await removeContainer('bst_run-cli');
-    await docker('create', '--name', 'bst_run-cli', '-v', `${hostRoot}:/data:ro`, BASE_IMAGE);
+    await engineCli('create', '--name', 'bst_run-cli', '-v', `${hostRoot}:/data:ro`, BASE_IMAGE);
     try {
       const { containerInfo } = await bridge.call<{ containerInfo: unknown }>('GetContainerInfo', [
         'bst_run-cli',
@@ -141,7 +141,7 @@ describe('RunContainer details on Docker', () => {
       1,
     ]);
     expect(response.error?.code).toBe(-32011);
-    expect(await dockerOk('container', 'inspect', 'bst_run-missing')).toBe(false);
+    expect(await engineCliOk('container', 'inspect', 'bst_run-missing')).toBe(false);
   });
 
   it('useGpu asks for every GPU when nvidia-smi is found, and a failed start leaves no container', async () => {
@@ -156,9 +156,11 @@ describe('RunContainer details on Docker', () => {
         isDaemon: true,
         useGpu: true,
       });
-      // This machine has no NVIDIA runtime: dockerd refuses the device request it was sent.
-      expect(response.error?.message).toMatch(/device driver|gpu/i);
-      expect(await dockerOk('container', 'inspect', 'bst_run-gpu')).toBe(false);
+      // This machine has no NVIDIA runtime: the engine refuses the device request it was sent.
+      expect(response.error?.message).toMatch(
+        ENGINE === 'docker' ? /could not select device driver/ : /CDI devices nvidia.com\/gpu=all/,
+      );
+      expect(await engineCliOk('container', 'inspect', 'bst_run-gpu')).toBe(false);
       // Without nvidia-smi on PATH the wish is dropped, as in the seed.
       await bridge.call('RunContainer', {
         containerName: 'bst_run-gpu',
@@ -166,9 +168,9 @@ describe('RunContainer details on Docker', () => {
         isDaemon: 1,
         useGpu: 1,
       });
-      expect(await docker('inspect', '--format', '{{json .HostConfig.DeviceRequests}}', 'bst_run-gpu')).toBe(
-        'null',
-      );
+      const requested =
+        ENGINE === 'docker' ? '{{json .HostConfig.DeviceRequests}}' : '{{json .HostConfig.Devices}}';
+      expect(await engineCli('inspect', '--format', requested, 'bst_run-gpu')).toMatch(/^(null|\[\])$/);
     } finally {
       await gpuBridge.close();
       await removeContainer('bst_run-gpu');

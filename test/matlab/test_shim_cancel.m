@@ -5,7 +5,7 @@ function test_shim_cancel()
 global BST_STUB_CALLS
 BST_STUB_CALLS = {};
 cname = 'bst_shim-cancel';
-run_argv({'docker', 'rm', '-f', cname});
+engine_cli('rm', '-f', cname);
 errMsg = bst_containers('RunContainer', cname, getenv('BST_TEST_BASE_IMAGE'), [], 1);
 check(isempty(errMsg), 'RunContainer: %s', errMsg);
 

@@ -3,7 +3,7 @@ function test_shim_errors()
 check(~exist('bst_get', 'file'), 'runs without Brainstorm');
 base = getenv('BST_TEST_BASE_IMAGE');
 cname = 'bst_shim-errors';
-run_argv({'docker', 'rm', '-f', cname});
+engine_cli('rm', '-f', cname);
 
 [errMsg, info] = bst_containers('GetContainerInfo', 'bst_missing-container');
 check(strcmp(errMsg, 'No container named bst_missing-container exists.'), 'missing container: %s', errMsg);
@@ -22,8 +22,8 @@ check(isempty(errMsg), 'RunContainer without volumes');
 check(~isempty(strfind(errMsg, 'exit code 3')) && isempty(cmdout), 'a failing command that printed nothing: %s', errMsg);
 [errMsg, cmdout] = bst_containers('ExecInContainer', cname, 'echo "quote \" backslash \\ tab	end"; printf "\\303\\251\\n"');
 check(isempty(errMsg) && strcmp(cmdout, sprintf('quote " backslash \\ tab\tend\né\n')), 'quotes, control characters and UTF-8 both ways: [%s]', cmdout);
-[errMsg, result] = bst_containers('GetEngine', 'podman');
-check(~isempty(strfind(errMsg, 'podman')) && isempty(result), 'an engine not supported yet: %s', errMsg);
+[errMsg, result] = bst_containers('GetEngine', 'apptainer');
+check(~isempty(strfind(errMsg, 'apptainer')) && isempty(result), 'an engine that is not there: %s', errMsg);
 
 % The bridge is killed between two calls: the next call starts a new one
 process = bst_containers('TestHook', 'Process');

@@ -5,13 +5,13 @@ BST_STUB_CALLS = {};
 name = 'shim-lifecycle';
 tag = ['brainstorm_', name];
 cname = ['bst_', name];
-run_argv({'docker', 'rm', '-f', cname});
-run_argv({'docker', 'rmi', '-f', tag});
+engine_cli('rm', '-f', cname);
+engine_cli('rmi', '-f', tag);
 
 [errMsg, engineName] = bst_containers('GetEngine');
-check(isempty(errMsg) && strcmp(engineName, 'docker'), 'GetEngine finds docker');
+check(isempty(errMsg) && strcmp(engineName, test_engine()), 'GetEngine finds %s', test_engine());
 setCalls = stub_calls('bst_set');
-check(numel(setCalls) == 1 && isequal(setCalls{1}, {'ContainerEngine', 'docker'}), 'GetEngine saves the engine with bst_set');
+check(numel(setCalls) == 1 && isequal(setCalls{1}, {'ContainerEngine', test_engine()}), 'GetEngine saves the engine with bst_set');
 
 % Install from the registry
 [errMsg, imageSha] = bst_containers('ImportImage', getenv('BST_TEST_REGISTRY_IMAGE'), tag);

@@ -1,11 +1,13 @@
 function test_shim_shapes()
 % Output shapes for 0, 1 and several images (on an engine that starts empty) and volumes.
-emptyEngine = getenv('BST_TEST_EMPTY_DOCKER_HOST');
+% DOCKER_HOST for Docker, CONTAINER_HOST for Podman: where the empty engine listens
+emptyVariable = getenv('BST_TEST_EMPTY_ENGINE_VARIABLE');
+emptyEngine = getenv('BST_TEST_EMPTY_ENGINE_HOST');
 tarball = getenv('BST_TEST_TARBALL');
 base = getenv('BST_TEST_BASE_IMAGE');
 
-% Images, on the second dockerd: the bridge follows DOCKER_HOST, so start it with that
-setenv('DOCKER_HOST', emptyEngine);
+% Images, on the second engine: the bridge reads the variable when it starts
+setenv(emptyVariable, emptyEngine);
 [errMsg, imageList] = bst_containers('GetImages');
 check(isempty(errMsg) && iscell(imageList) && isequal(size(imageList), [0, 3]), '0 images: a 0×3 cell');
 [errMsg, imageSha] = bst_containers('ImportImage', tarball);
@@ -21,15 +23,15 @@ bst_containers('RemoveImage', imageSha, 1);
 [errMsg, imageList] = bst_containers('GetImages');
 check(isequal(size(imageList), [0, 3]), 'empty again');
 bst_containers('StopBridge');
-setenv('DOCKER_HOST', '');
+unsetenv(emptyVariable);
 
-% Volumes, on the main dockerd
+% Volumes, on the main engine
 root = [tempname(), ' vol'];
 shapes = {{}, {fullfile(root, 'a'), '/a'}, {fullfile(root, 'a'), '/a'; fullfile(root, 'b c'), '/b c'; fullfile(root, 'd:e'), '/d'}};
 for iShape = 1:numel(shapes)
     volumes = shapes{iShape};
     cname = sprintf('bst_shim-shapes-%d', iShape);
-    run_argv({'docker', 'rm', '-f', cname});
+    engine_cli('rm', '-f', cname);
     errMsg = bst_containers('RunContainer', cname, base, volumes, 1);
     check(isempty(errMsg), 'RunContainer with %d volumes: %s', size(volumes, 1), errMsg);
     [errMsg, info] = bst_containers('GetContainerInfo', cname);

@@ -1,6 +1,6 @@
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
-import type { ContainerInfo, RunOptions, WorkContext } from '../container-engine.js';
+import type { ContainerInfo, EngineName, RunOptions, WorkContext } from '../container-engine.js';
 import { OWNER_LABEL, OWNER_VALUE } from '../owner-label.js';
 import { type ContainerInspect, toContainerInfo } from './container-info.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
@@ -23,7 +23,16 @@ export const inspectContainer = async (api: DockerApi, name: string): Promise<Co
     await api.json<ContainerInspect>({ path: path(name, '/json') }).catch(rethrowMissing(name)),
   );
 
-const createBody = (options: RunOptions) => ({
+/**
+ * Every GPU: Docker takes what `--gpus all` sends; Podman's compat API ignores that and takes a
+ * CDI device name instead (it needs the NVIDIA Container Toolkit's CDI spec on the host).
+ */
+const gpuRequest = (engine: EngineName) =>
+  engine === 'podman'
+    ? { Devices: [{ PathOnHost: 'nvidia.com/gpu=all', PathInContainer: '', CgroupPermissions: 'rwm' }] }
+    : { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] };
+
+const createBody = (options: RunOptions, engine: EngineName) => ({
   Image: options.image,
   // A daemon waits for ExecInContainer without running the image's ENTRYPOINT. The init process
   // (docker-init, catatonit) makes `sleep` answer SIGTERM, so a graceful stop is immediate.
@@ -38,21 +47,25 @@ const createBody = (options: RunOptions) => ({
   HostConfig: {
     Init: true,
     Mounts: options.volumes.map(([source, target]) => ({ Type: 'bind', Source: source, Target: target })),
-    ...(options.useGpu ? { DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] } : {}),
+    ...(options.useGpu ? gpuRequest(engine) : {}),
   },
 });
 
-const createContainer = async (api: DockerApi, options: RunOptions): Promise<string> => {
+const createContainer = async (api: DockerApi, options: RunOptions, engine: EngineName): Promise<string> => {
   try {
     const created = await api.json<{ Id: string }>({
       method: 'POST',
       path: '/containers/create',
       query: { name: options.containerName },
-      body: createBody(options),
+      body: createBody(options, engine),
     });
     return created.Id;
   } catch (error) {
-    if (isEngineHttpError(error, 409)) {
+    // Podman answers 500 where Docker answers 409.
+    if (
+      isEngineHttpError(error, 409) ||
+      (isEngineHttpError(error) && error.message.includes('already in use'))
+    ) {
       throw new BridgeError(
         ErrorCode.Conflict,
         `A container named ${options.containerName} already exists: remove it first with StopContainer('${options.containerName}', 1).`,
@@ -78,47 +91,77 @@ const createContainer = async (api: DockerApi, options: RunOptions): Promise<str
 };
 
 const removeQuietly = (api: DockerApi, id: string) =>
-  api.call({ method: 'DELETE', path: path(id), query: { force: 1 } }).catch(() => {});
+  api.call({ method: 'DELETE', path: path(id), query: { force: true } }).catch(() => {});
 
-/** Collects a finished (or finishing) container's output, echoing it as it comes. */
-const followOutput = async (api: DockerApi, id: string, context: WorkContext): Promise<string> => {
-  const response = await api.request({
-    path: path(id, '/logs'),
-    query: { follow: 1, stdout: 1, stderr: 1 },
-    signal: context.signal,
-  });
+const demultiplexed = async (
+  body: AsyncIterable<Buffer>,
+  onFrame: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+): Promise<Buffer> => {
   const demux = new Demultiplexer();
   const chunks: Buffer[] = [];
-  for await (const chunk of response.body) {
-    for (const frame of demux.push(chunk as Buffer)) {
+  for await (const chunk of body) {
+    for (const frame of demux.push(chunk)) {
       chunks.push(frame.data);
-      context.output(frame.stream, frame.data.toString('utf8'));
+      onFrame(frame.stream, frame.data);
     }
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+};
+
+/** How long a followed log may lag behind the container's exit before it is read again whole. */
+const LOG_GRACE_MS = 1000;
+
+/**
+ * Echoes a running container's output as it comes and answers all of it with the exit code.
+ * Podman 4 may never end a followed log of a container that exited before the request, so the
+ * wait decides; the log is read again, whole, when following it did not end in time.
+ */
+const outputAndExit = async (api: DockerApi, id: string, context: WorkContext) => {
+  const follow = new AbortController();
+  const signal = AbortSignal.any([context.signal, follow.signal]);
+  const followed = api
+    .request({ path: path(id, '/logs'), query: { follow: true, stdout: true, stderr: true }, signal })
+    .then((response) =>
+      demultiplexed(response.body, (stream, data) => context.output(stream, data.toString('utf8'))),
+    );
+  followed.catch(() => {});
+  const { StatusCode } = await api.json<{ StatusCode: number }>({
+    method: 'POST',
+    path: path(id, '/wait'),
+    signal: context.signal,
+  });
+  const timer = setTimeout(() => follow.abort(), LOG_GRACE_MS);
+  let output: Buffer;
+  try {
+    output = await followed;
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    const response = await api.request({ path: path(id, '/logs'), query: { stdout: true, stderr: true } });
+    output = await demultiplexed(response.body, () => {});
+  } finally {
+    clearTimeout(timer);
+  }
+  return { exitCode: StatusCode, cmdout: output.toString('utf8') };
 };
 
 export const runContainer = async (
   api: DockerApi,
+  engine: EngineName,
   options: RunOptions,
   context: WorkContext,
 ): Promise<{ cmdout?: string }> => {
-  const id = await createContainer(api, options);
+  const id = await createContainer(api, options, engine);
   const onAbort = () => void removeQuietly(api, id);
   try {
     await api.call({ method: 'POST', path: path(id, '/start') });
     if (options.isDaemon) return {};
     context.signal.addEventListener('abort', onAbort, { once: true });
-    const cmdout = await followOutput(api, id, context);
-    const { StatusCode } = await api.json<{ StatusCode: number }>({
-      method: 'POST',
-      path: path(id, '/wait'),
-    });
-    if (StatusCode !== 0) {
+    const { exitCode, cmdout } = await outputAndExit(api, id, context);
+    if (exitCode !== 0) {
       throw new BridgeError(
         ErrorCode.CommandFailed,
-        `Container ${options.containerName} exited with code ${StatusCode}${cmdout.trim() ? `: ${tail(cmdout)}` : ''}`,
-        { data: { exitCode: StatusCode, output: cmdout } },
+        `Container ${options.containerName} exited with code ${exitCode}${cmdout.trim() ? `: ${tail(cmdout)}` : ''}`,
+        { data: { exitCode, output: cmdout } },
       );
     }
     return { cmdout };

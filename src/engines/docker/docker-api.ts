@@ -21,6 +21,7 @@ export const isEngineHttpError = (error: unknown, statusCode?: number): error is
 export interface ApiRequest {
   method?: Dispatcher.HttpMethod;
   path: string;
+  /** Booleans go as `true`/`false`: Podman's compat API rejects `1` for them (silently, in 4.x). */
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   /** Sent as is (a stream or bytes) instead of JSON. */

@@ -30,14 +30,19 @@ export class DockerEngine implements ContainerEngine {
   private constructor(
     readonly name: EngineName,
     endpoint: DockerEndpoint,
+    private readonly onClose?: () => Promise<void>,
   ) {
     this.api = new DockerApi(endpoint, name === 'docker' ? 'Docker' : 'Podman');
     this.location = endpoint.description;
   }
 
   /** Connects and checks the engine answers; the API version is fixed from its `_ping` answer. */
-  static async connect(name: EngineName, endpoint: DockerEndpoint): Promise<DockerEngine> {
-    const engine = new DockerEngine(name, endpoint);
+  static async connect(
+    name: EngineName,
+    endpoint: DockerEndpoint,
+    onClose?: () => Promise<void>,
+  ): Promise<DockerEngine> {
+    const engine = new DockerEngine(name, endpoint, onClose);
     try {
       const response = await engine.api.request({ path: '/_ping' });
       await response.body.dump();
@@ -55,7 +60,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   listImages(signal?: AbortSignal): Promise<ImageRow[]> {
-    return listImages(this.api, signal);
+    return listImages(this.api, this.name === 'docker', signal);
   }
 
   pullImage(reference: string, context: WorkContext): Promise<string> {
@@ -75,7 +80,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   runContainer(options: RunOptions, context: WorkContext): Promise<{ cmdout?: string }> {
-    return runContainer(this.api, options, context);
+    return runContainer(this.api, this.name, options, context);
   }
 
   execInContainer(containerName: string, command: string, context: WorkContext): Promise<string> {
@@ -94,7 +99,8 @@ export class DockerEngine implements ContainerEngine {
     return removeImage(this.api, image, isForced);
   }
 
-  close(): Promise<void> {
-    return this.api.close();
+  async close(): Promise<void> {
+    await this.api.close();
+    await this.onClose?.();
   }
 }

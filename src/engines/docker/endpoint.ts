@@ -22,7 +22,7 @@ const defaultEnvironment = (): EndpointEnvironment => ({
 
 const WINDOWS_PIPE = '//./pipe/docker_engine';
 
-const socketEndpoint = (socketPath: string): DockerEndpoint => ({
+export const socketEndpoint = (socketPath: string): DockerEndpoint => ({
   kind: 'socket',
   socketPath,
   description: socketPath.startsWith('//./pipe/') ? `npipe://${socketPath}` : `unix://${socketPath}`,

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { ndjsonLines } from '../../shared/ndjson-lines.js';
@@ -15,6 +16,17 @@ interface ImageSummary {
 }
 
 const NONE = '<none>';
+
+/**
+ * The name as Docker shows it. Podman keeps names fully qualified (`localhost/x`,
+ * `docker.io/library/x`); Brainstorm compares names, so both engines must show the same.
+ */
+export const displayName = (name: string): string => {
+  for (const prefix of ['localhost/', 'docker.io/library/', 'docker.io/']) {
+    if (name.startsWith(prefix)) return name.slice(prefix.length);
+  }
+  return name;
+};
 const withSha256 = (id: string) => (id.startsWith('sha256:') ? id : `sha256:${id}`);
 const repositoryOf = (nameTag: string) => nameTag.slice(0, nameTag.lastIndexOf(':'));
 
@@ -22,8 +34,10 @@ const repositoryOf = (nameTag: string) => nameTag.slice(0, nameTag.lastIndexOf('
 export const imageRows = (images: ImageSummary[]): ImageRow[] =>
   images.flatMap((image): ImageRow[] => {
     const id = withSha256(image.Id);
-    const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>');
-    const digests = (image.RepoDigests ?? []).filter((digest) => !digest.startsWith('<none>@'));
+    const tags = (image.RepoTags ?? []).filter((tag) => tag !== '<none>:<none>').map(displayName);
+    const digests = (image.RepoDigests ?? [])
+      .filter((digest) => !digest.startsWith('<none>@'))
+      .map(displayName);
     const digestOf = (repository: string) =>
       digests.find((entry) => entry.startsWith(`${repository}@`))?.split('@')[1] ?? NONE;
     const rows: ImageRow[] = tags.map((tag) => [tag, id, digestOf(repositoryOf(tag))]);
@@ -35,8 +49,20 @@ export const imageRows = (images: ImageSummary[]): ImageRow[] =>
     return rows.length > 0 ? rows : [[`${NONE}:${NONE}`, id, NONE]];
   });
 
-export const listImages = async (api: DockerApi, signal?: AbortSignal): Promise<ImageRow[]> =>
-  imageRows(await api.json<ImageSummary[]>({ path: '/images/json', query: { all: 1, digests: 1 }, signal }));
+/**
+ * Podman 4 lists digests always and fails on `digests` (with an empty 200 answer, as it does
+ * when it has no image), so only Docker is asked for them.
+ */
+export const listImages = async (
+  api: DockerApi,
+  askDigests: boolean,
+  signal?: AbortSignal,
+): Promise<ImageRow[]> => {
+  const query = askDigests ? { all: true, digests: true } : { all: true };
+  return imageRows(
+    (await api.json<ImageSummary[] | undefined>({ path: '/images/json', query, signal })) ?? [],
+  );
+};
 
 export const inspectImageId = async (api: DockerApi, image: string): Promise<string> => {
   try {
@@ -88,7 +114,7 @@ export const pullImage = async (api: DockerApi, reference: string, context: Work
   return inspectImageId(api, reference);
 };
 
-const LOADED_NAME = /^Loaded image: (.+)$/m;
+const LOADED_NAME = /^Loaded image(?:\(s\))?: (.+)$/m;
 const LOADED_ID = /^Loaded image ID: (sha256:[a-f0-9]{64})$/m;
 
 export const loadImage = async (
@@ -117,12 +143,15 @@ export const loadImage = async (
       callback(null, chunk);
     },
   });
-  const body = createReadStream(tarballPath).pipe(counter);
+  // Podman's load takes no compressed archive; Docker's takes both: decompress here for both.
+  const body = (await isGzip(tarballPath))
+    ? createReadStream(tarballPath).pipe(counter).pipe(createGunzip())
+    : createReadStream(tarballPath).pipe(counter);
   const response = await api
     .request({
       method: 'POST',
       path: '/images/load',
-      query: { quiet: 1 },
+      query: { quiet: true },
       rawBody: body,
       contentType: 'application/x-tar',
       signal: context.signal,
@@ -152,7 +181,7 @@ export const loadImage = async (
     }
     const text = typeof line.stream === 'string' ? line.stream.trim() : '';
     const name = LOADED_NAME.exec(text)?.[1];
-    if (name) names.push(name.trim());
+    if (name) names.push(...name.split(',').map((each) => displayName(each.trim())));
     imageId ??= LOADED_ID.exec(text)?.[1];
   }
   context.progress.end('Image loaded');
@@ -165,6 +194,16 @@ export const loadImage = async (
     );
   }
   return { imageId, names };
+};
+
+const isGzip = async (path: string): Promise<boolean> => {
+  const file = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
+  } finally {
+    await file.close();
+  }
 };
 
 export const tagImage = async (api: DockerApi, image: string, nameTag: string): Promise<void> => {

@@ -13,27 +13,32 @@ describe('toContainerInfo', () => {
     });
   });
 
-  it('lists the volumes asked for in order, then falls back to the mounts the engine reports', () => {
-    const asked = toContainerInfo({
+  it('lists the volumes asked for in order, paths whole', () => {
+    const created = toContainerInfo({
       Name: 'x',
       Image: `sha256:${id}`,
-      HostConfig: { Mounts: [{ Source: 'C:\\data dir', Target: '/data' }], Binds: ['/a b:/b:ro'] },
+      HostConfig: { Mounts: [{ Source: 'C:\\data dir', Target: '/data' }] },
     });
-    expect(asked.volumes).toEqual([
-      ['C:\\data dir', '/data'],
-      ['/a b', '/b'],
-    ]);
-    const reported = toContainerInfo({
+    expect(created.volumes).toEqual([['C:\\data dir', '/data']]);
+    // Podman reports every mount as a bind spec, which a path with ':' makes ambiguous.
+    const podman = toContainerInfo({
       Name: 'x',
       Image: id,
+      HostConfig: { Binds: ['/b:c:/second:rw,rprivate,rbind', '/a:/first:rw'] },
       Mounts: [
-        { Type: 'volume', Name: 'cache', Destination: '/cache' },
-        { Type: 'bind', Source: '/h', Destination: '/c' },
+        { Type: 'bind', Source: '/a', Destination: '/first' },
+        { Type: 'bind', Source: '/b:c', Destination: '/second' },
       ],
     });
-    expect(reported.volumes).toEqual([
-      ['cache', '/cache'],
-      ['/h', '/c'],
+    expect(podman.volumes).toEqual([
+      ['/b:c', '/second'],
+      ['/a', '/first'],
     ]);
+    const named = toContainerInfo({
+      Name: 'x',
+      Image: id,
+      Mounts: [{ Type: 'volume', Name: 'cache', Destination: '/cache' }],
+    });
+    expect(named.volumes).toEqual([['cache', '/cache']]);
   });
 });

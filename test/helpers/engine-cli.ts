@@ -1,0 +1,24 @@
+import { execa } from 'execa';
+
+/** The engine under test: the integration suites run once on Docker and once on Podman. */
+export const ENGINE = process.env.BST_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
+
+/** The engine's own CLI, to check from outside what the bridge did (and for test setup). */
+export const engineCli = async (...args: string[]): Promise<string> => {
+  const { stdout } = await execa(ENGINE, args);
+  return stdout.trim();
+};
+
+export const engineCliOk = async (...args: string[]): Promise<boolean> => {
+  const { exitCode } = await execa(ENGINE, args, { reject: false });
+  return exitCode === 0;
+};
+
+export const removeContainer = (name: string) => execa(ENGINE, ['rm', '-f', name], { reject: false });
+export const removeImageQuietly = (name: string) => execa(ENGINE, ['rmi', '-f', name], { reject: false });
+
+/** Podman's CLI prints image IDs without `sha256:`; the bridge always answers with it. */
+export const imageIdOf = async (image: string): Promise<string> => {
+  const id = await engineCli('image', 'inspect', '--format', '{{.Id}}', image);
+  return id.startsWith('sha256:') ? id : `sha256:${id}`;
+};
