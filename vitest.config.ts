@@ -22,12 +22,18 @@ export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { test: { name: 'docker', include: ['test/integration/**/*.test.ts'], ...integration } },
+      {
+        test: {
+          name: 'docker',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/podman/**'],
+          ...integration,
+        },
+      },
       {
         test: {
           name: 'podman',
           include: [...onEveryEngine, 'test/integration/podman/**/*.test.ts'],
-          exclude: [],
           env: { BST_TEST_ENGINE: 'podman', BST_CONTAINERS_ENGINE: 'podman' },
           ...integration,
         },

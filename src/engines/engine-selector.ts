@@ -1,24 +1,16 @@
 import { BridgeError, isBridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
-import { findExecutable } from '../shared/find-executable.js';
 import {
   type ContainerEngine,
   ENGINE_NAMES,
   type EngineChoice,
   type EngineName,
 } from './container-engine.js';
-import { DockerEngine } from './docker/docker-engine.js';
-import { type DockerEndpoint, resolveDockerEndpoint } from './docker/endpoint.js';
+import { connectDocker } from './docker/connect-docker.js';
 import { connectPodman } from './podman/connect-podman.js';
 
 /** Engines tried by `auto-detect`, in order. */
 export const AUTO_DETECT_ORDER: EngineName[] = ['docker', 'podman'];
-const SUPPORTED: EngineName[] = ['docker', 'podman'];
-
-export interface EngineSelectorOptions {
-  dockerEndpoint?: () => DockerEndpoint;
-  isInstalled?: (engine: EngineName) => boolean;
-}
 
 const notAnswering = (error: unknown) => isBridgeError(error) && error.code === ErrorCode.EngineNotAnswering;
 
@@ -29,17 +21,13 @@ const notAnswering = (error: unknown) => isBridgeError(error) && error.code === 
 export class EngineSelector {
   private readonly engines = new Map<EngineName, Promise<ContainerEngine>>();
   private autoDetected: EngineName | undefined;
-  private readonly dockerEndpoint: () => DockerEndpoint;
-  private readonly isInstalled: (engine: EngineName) => boolean;
 
   /** BST_CONTAINERS_ENGINE: what `auto-detect` stands for, for clients without a setting of their own. */
   private readonly preferred: EngineName | undefined;
 
-  constructor(options: EngineSelectorOptions = {}) {
+  constructor() {
     const preferred = process.env.BST_CONTAINERS_ENGINE as EngineName | undefined;
     this.preferred = preferred && ENGINE_NAMES.includes(preferred) ? preferred : undefined;
-    this.dockerEndpoint = options.dockerEndpoint ?? (() => resolveDockerEndpoint());
-    this.isInstalled = options.isInstalled ?? ((engine) => findExecutable(engine) !== undefined);
   }
 
   async get(choice: EngineChoice = 'auto-detect'): Promise<ContainerEngine> {
@@ -101,25 +89,16 @@ export class EngineSelector {
   }
 
   private async connect(name: EngineName): Promise<ContainerEngine> {
-    if (!SUPPORTED.includes(name)) {
-      throw new BridgeError(
-        ErrorCode.EngineNotSupported,
-        `Container engine ${name} is not supported yet by bst-containers: use docker or auto-detect.`,
-      );
-    }
-    if (name === 'podman') return connectPodman();
-    const endpoint = this.dockerEndpoint();
-    try {
-      return await DockerEngine.connect(name, endpoint);
-    } catch (error) {
-      const socketMissing = isBridgeError(error) && (error.data as { code?: string })?.code === 'ENOENT';
-      if (socketMissing && !this.isInstalled(name)) {
-        throw new BridgeError(ErrorCode.EngineNotFound, `Container engine ${name} was not found.`, {
-          data: { looked: endpoint.description },
-          cause: error,
-        });
-      }
-      throw error;
+    switch (name) {
+      case 'docker':
+        return connectDocker();
+      case 'podman':
+        return connectPodman();
+      default:
+        throw new BridgeError(
+          ErrorCode.EngineNotSupported,
+          `Container engine ${name} is not supported yet by bst-containers: use docker, podman or auto-detect.`,
+        );
     }
   }
 }

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,38 @@ describe('finding the engine', () => {
       expect(proxy.connections()).toBeLessThanOrEqual(2);
     } finally {
       await bridge.close();
+      await proxy.stop();
+    }
+  });
+
+  it('follows DOCKER_CONTEXT, then the current context of ~/.docker/config.json, as the Docker CLI does', async () => {
+    const home = join(folder, 'home');
+    const addContext = async (name: string, host: string) => {
+      const meta = join(home, '.docker/contexts/meta', createHash('sha256').update(name).digest('hex'));
+      await mkdir(meta, { recursive: true });
+      await writeFile(
+        join(meta, 'meta.json'),
+        JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }),
+      );
+    };
+    const proxy = await startSocketProxy(join(folder, 'context.sock'));
+    try {
+      await addContext('working', `unix://${folder}/context.sock`);
+      await addContext('broken', `unix://${folder}/no-daemon.sock`);
+      await writeFile(join(home, '.docker/config.json'), JSON.stringify({ currentContext: 'broken' }));
+      const env = { HOME: home, DOCKER_HOST: '' };
+      const fromConfig = await firstError(env, ['docker']);
+      expect(fromConfig?.message).toContain(`unix://${folder}/no-daemon.sock`);
+      const bridge = new BridgeClient({ env: { ...env, DOCKER_CONTEXT: 'working' } });
+      expect(await bridge.call('GetEngine', ['docker'])).toEqual({
+        engineName: 'docker',
+        location: `unix://${folder}/context.sock`,
+      });
+      await bridge.close();
+      expect(proxy.pings()).toBe(1);
+      const unknown = await firstError({ ...env, DOCKER_CONTEXT: 'nowhere' }, ['docker']);
+      expect(unknown?.message).toContain('Docker context "nowhere" has no endpoint');
+    } finally {
       await proxy.stop();
     }
   });

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -50,13 +51,42 @@ export const defaultDockerSockets = ({ env, platform, home }: EndpointEnvironmen
   return sockets;
 };
 
+const readJson = (path: string): Record<string, unknown> | undefined => {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The Docker CLI's context: `DOCKER_CONTEXT`, else `currentContext` in config.json. */
+const contextEndpoint = ({ env, home }: EndpointEnvironment): DockerEndpoint | undefined => {
+  const configDir = env.DOCKER_CONFIG || join(home, '.docker');
+  const name =
+    env.DOCKER_CONTEXT || (readJson(join(configDir, 'config.json'))?.currentContext as string | undefined);
+  if (!name || name === 'default') return undefined;
+  const id = createHash('sha256').update(name).digest('hex');
+  const metaPath = join(configDir, 'contexts', 'meta', id, 'meta.json');
+  const meta = readJson(metaPath) as { Endpoints?: { docker?: { Host?: string } } } | undefined;
+  const host = meta?.Endpoints?.docker?.Host;
+  if (!host) {
+    throw new Error(
+      `Docker context "${name}" has no endpoint (${metaPath}); run \`docker context use default\` or fix it`,
+    );
+  }
+  return parseDockerHost(host);
+};
+
 /**
- * `DOCKER_HOST` wins, as in the Docker CLI; otherwise the first default socket that exists (the
- * first default when none does, so the message names the usual place).
+ * As the Docker CLI: `DOCKER_HOST`, then the context (`DOCKER_CONTEXT`, config.json's
+ * `currentContext`), then the first default socket that exists (the first default when none
+ * does, so the message names the usual place).
  */
 export const resolveDockerEndpoint = (environment = defaultEnvironment()): DockerEndpoint => {
   const host = environment.env.DOCKER_HOST;
   if (host) return parseDockerHost(host);
+  const fromContext = contextEndpoint(environment);
+  if (fromContext) return fromContext;
   const sockets = defaultDockerSockets(environment);
   const found = sockets.find((socket) => socket === WINDOWS_PIPE || environment.exists(socket));
   return socketEndpoint(found ?? (sockets[0] as string));

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { BridgeClient } from '../../helpers/bridge-client.js';
+
+const run = promisify(execFile);
+
+/** A mount namespace where /run/podman is empty: Podman is installed, but no service listens. */
+const WITHOUT_PODMAN_SERVICE = [
+  '/usr/bin/unshare',
+  '--mount',
+  '--propagation',
+  'private',
+  '/bin/sh',
+  '-c',
+  '/bin/mount -t tmpfs tmpfs /run/podman && exec "$@"',
+  'sh',
+];
+
+const servicesOn = async (socketPath: string) => {
+  const { stdout } = await run('pgrep', ['-f', `system service --time=0 unix://${socketPath}`]).catch(() => ({
+    stdout: '',
+  }));
+  return stdout.trim().split('\n').filter(Boolean);
+};
+
+describe('finding Podman', () => {
+  it('starts a private podman service when none listens, and ends it with the bridge', async () => {
+    const bridge = new BridgeClient({
+      wrapper: WITHOUT_PODMAN_SERVICE,
+      env: { DOCKER_HOST: 'unix:///nonexistent' },
+    });
+    const { engineName, location } = await bridge.call<{ engineName: string; location: string }>(
+      'GetEngine',
+      ['podman'],
+    );
+    expect(engineName).toBe('podman');
+    expect(location).toMatch(/^unix:\/\/\/tmp\/bst-containers-podman-[^/]+\/podman\.sock$/);
+    const socketPath = location.slice('unix://'.length);
+    expect(await servicesOn(socketPath)).toHaveLength(1);
+    const { imageList } = await bridge.call<{ imageList: unknown[] }>('GetImages', { engine: 'podman' });
+    expect(imageList.length).toBeGreaterThan(0);
+    const started = Date.now();
+    await bridge.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await servicesOn(socketPath)).toEqual([]);
+  });
+
+  it('auto-detect goes on to Podman when Docker is not there', async () => {
+    const bridge = new BridgeClient({
+      env: { DOCKER_HOST: 'unix:///nonexistent.sock', BST_CONTAINERS_ENGINE: '' },
+    });
+    expect(await bridge.call('GetEngine')).toEqual({
+      engineName: 'podman',
+      location: 'unix:///run/podman/podman.sock',
+    });
+    await bridge.close();
+  });
+
+  it('CONTAINER_HOST is the one place to look when it is set', async () => {
+    const bridge = new BridgeClient({ env: { CONTAINER_HOST: 'unix:///nonexistent/podman.sock' } });
+    const response = await bridge.request('GetEngine', ['podman']);
+    expect(response.error?.code).toBe(-32002);
+    expect(response.error?.message).toContain('CONTAINER_HOST');
+    await bridge.close();
+  });
+});
