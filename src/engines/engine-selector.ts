@@ -1,5 +1,6 @@
 import { BridgeError, isBridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
+import { connectApptainer } from './apptainer/connect-apptainer.js';
 import {
   type ContainerEngine,
   ENGINE_NAMES,
@@ -10,7 +11,7 @@ import { connectDocker } from './docker/connect-docker.js';
 import { connectPodman } from './podman/connect-podman.js';
 
 /** Engines tried by `auto-detect`, in order. */
-export const AUTO_DETECT_ORDER: EngineName[] = ['docker', 'podman'];
+export const AUTO_DETECT_ORDER: EngineName[] = ['docker', 'podman', 'apptainer'];
 
 const notAnswering = (error: unknown) => isBridgeError(error) && error.code === ErrorCode.EngineNotAnswering;
 
@@ -47,7 +48,7 @@ export class EngineSelector {
     if (isBridgeError(firstFailure) && firstFailure.code === ErrorCode.EngineNotAnswering) throw firstFailure;
     throw new BridgeError(
       ErrorCode.EngineNotFound,
-      'No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io) and start it.',
+      'No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io) and start it; on a cluster, `module load apptainer`.',
       { cause: firstFailure },
     );
   }
@@ -94,11 +95,8 @@ export class EngineSelector {
         return connectDocker();
       case 'podman':
         return connectPodman();
-      default:
-        throw new BridgeError(
-          ErrorCode.EngineNotSupported,
-          `Container engine ${name} is not supported yet by bst-containers: use docker, podman or auto-detect.`,
-        );
+      case 'apptainer':
+        return connectApptainer();
     }
   }
 }

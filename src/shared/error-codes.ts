@@ -9,7 +9,6 @@ export const ErrorCode = {
 
   EngineNotFound: -32001,
   EngineNotAnswering: -32002,
-  EngineNotSupported: -32003,
   EngineFailed: -32004,
   ContainerNotFound: -32010,
   ImageNotFound: -32011,

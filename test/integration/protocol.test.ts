@@ -95,10 +95,10 @@ describe('JSON-RPC 2.0 over stdio', () => {
     expect(response.result).toMatchObject({ engineName: 'docker' });
   });
 
-  it('says which engines are not supported yet', async () => {
+  it('says when a named engine is not installed, and how to get it', async () => {
     const response = await bridge.request('GetEngine', { engineName: 'apptainer' });
-    expect(response.error?.code).toBe(-32003);
-    expect(response.error?.message).toContain('apptainer');
+    expect(response.error?.code).toBe(-32001);
+    expect(response.error?.message).toContain('module load apptainer');
   });
 
   it('answers a line past the size limit with -32600 and goes on serving', async () => {

@@ -1,0 +1,30 @@
+import { BridgeError } from '../../shared/bridge-error.js';
+import { ErrorCode } from '../../shared/error-codes.js';
+import { findExecutable } from '../../shared/find-executable.js';
+import { ApptainerEngine } from './apptainer-engine.js';
+import { versionCommand } from './commands.js';
+import { parseVersion } from './instance-list.js';
+import { type ProcessRunner, runProcess } from './process-runner.js';
+import { defaultSifFolder } from './sif-store.js';
+
+/** `apptainer`, else `singularity` (often a link to it), from the PATH. */
+export const findApptainer = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
+  findExecutable('apptainer', env) ?? findExecutable('singularity', env);
+
+export const connectApptainer = async (
+  env: NodeJS.ProcessEnv = process.env,
+  run: ProcessRunner = runProcess,
+): Promise<ApptainerEngine> => {
+  const program = findApptainer(env);
+  if (!program) {
+    throw new BridgeError(
+      ErrorCode.EngineNotFound,
+      'Container engine apptainer was not found. On a cluster, load it first (`module load apptainer`).',
+    );
+  }
+  const result = await run(program, versionCommand());
+  if (result.exitCode !== 0 || !parseVersion(result.stdout)) {
+    throw new BridgeError(ErrorCode.EngineNotAnswering, `${program} --version failed: ${result.all.trim()}`);
+  }
+  return new ApptainerEngine(program, defaultSifFolder(env), run);
+};

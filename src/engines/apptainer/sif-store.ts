@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { VolumePair } from '../container-engine.js';
+
+/** What the bridge knows of one SIF, kept beside it as `<file>.json`. */
+export interface SifRecord {
+  name: string;
+  sha256: string;
+  file: string;
+}
+
+export interface InstanceRecord {
+  name: string;
+  imageSha: string;
+  volumes: VolumePair[];
+}
+
+/** The SIF folder the bridge owns: BST_CONTAINERS_APPTAINER_CACHE, else the user's cache folder. */
+export const defaultSifFolder = (env: NodeJS.ProcessEnv = process.env): string =>
+  env.BST_CONTAINERS_APPTAINER_CACHE ||
+  join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bst-containers', 'apptainer');
+
+export const sha256OfFile = async (path: string): Promise<string> => {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+};
+
+/** One file per name: readable, and unique even when two names differ only in `/` and `_`. */
+const fileNameFor = (name: string) =>
+  `${name.replace(/[/:@]/g, '_')}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}.sif`;
+
+export class SifStore {
+  constructor(readonly folder: string) {}
+
+  pathFor(name: string): string {
+    return join(this.folder, fileNameFor(name));
+  }
+
+  /** A path for a SIF being built; `register` moves it under its name. */
+  async scratchPath(): Promise<string> {
+    await mkdir(join(this.folder, 'tmp'), { recursive: true });
+    return join(
+      this.folder,
+      'tmp',
+      `${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}.sif`,
+    );
+  }
+
+  async list(): Promise<SifRecord[]> {
+    const entries = await readdir(this.folder).catch(() => [] as string[]);
+    const records: SifRecord[] = [];
+    for (const entry of entries.filter((file) => file.endsWith('.sif.json'))) {
+      const record = JSON.parse(await readFile(join(this.folder, entry), 'utf8')) as SifRecord;
+      if (await stat(record.file).catch(() => undefined)) records.push(record);
+    }
+    return records.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Moves a built SIF under `name` (replacing what had that name) and records its hash. */
+  async register(builtPath: string, name: string): Promise<SifRecord> {
+    await mkdir(this.folder, { recursive: true });
+    const file = this.pathFor(name);
+    await rename(builtPath, file);
+    return this.record(name, file, await sha256OfFile(file));
+  }
+
+  /** Gives an existing SIF one more name: a hard link, or a copy across file systems. */
+  async addName(existing: SifRecord, name: string): Promise<SifRecord> {
+    const file = this.pathFor(name);
+    if (file === existing.file) return existing;
+    await rm(file, { force: true });
+    await link(existing.file, file).catch(() => copyFile(existing.file, file));
+    return this.record(name, file, existing.sha256);
+  }
+
+  async removeName(record: SifRecord): Promise<void> {
+    await rm(`${record.file}.json`, { force: true });
+    await rm(record.file, { force: true });
+  }
+
+  /** By image ID (`sha256:...`, or its first hex digits) or by name (`:latest` implied). */
+  async find(image: string): Promise<SifRecord[]> {
+    const records = await this.list();
+    const id = image.startsWith('sha256:')
+      ? image
+      : /^[a-f0-9]{12,64}$/.test(image)
+        ? `sha256:${image}`
+        : undefined;
+    if (id) return records.filter((record) => record.sha256.startsWith(id));
+    const name = image.lastIndexOf(':') > image.lastIndexOf('/') ? image : `${image}:latest`;
+    return records.filter((record) => record.name === name);
+  }
+
+  async saveInstance(record: InstanceRecord): Promise<void> {
+    await mkdir(join(this.folder, 'instances'), { recursive: true });
+    await writeFile(join(this.folder, 'instances', `${record.name}.json`), JSON.stringify(record));
+  }
+
+  async loadInstance(name: string): Promise<InstanceRecord | undefined> {
+    const text = await readFile(join(this.folder, 'instances', `${name}.json`), 'utf8').catch(
+      () => undefined,
+    );
+    return text ? (JSON.parse(text) as InstanceRecord) : undefined;
+  }
+
+  async forgetInstance(name: string): Promise<void> {
+    await rm(join(this.folder, 'instances', `${name}.json`), { force: true });
+  }
+
+  private async record(name: string, file: string, sha256: string): Promise<SifRecord> {
+    const record: SifRecord = { name, sha256, file };
+    await writeFile(`${file}.json`, JSON.stringify(record));
+    return record;
+  }
+}

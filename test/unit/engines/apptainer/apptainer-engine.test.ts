@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApptainerEngine } from '../../../../src/engines/apptainer/apptainer-engine.js';
+import { connectApptainer } from '../../../../src/engines/apptainer/connect-apptainer.js';
+import { parseInstanceList, parseVersion } from '../../../../src/engines/apptainer/instance-list.js';
+import { sha256OfFile } from '../../../../src/engines/apptainer/sif-store.js';
+import type { WorkContext } from '../../../../src/engines/container-engine.js';
+import { noProgress } from '../../../../src/protocol/progress.js';
+import { FakeApptainer } from '../../../helpers/apptainer-fake.js';
+import { repoRoot } from '../../../helpers/paths.js';
+
+// Command lines and output parsing only: no live Apptainer runs here (see test/fixtures/apptainer).
+const fixture = (name: string) => readFileSync(`${repoRoot}test/fixtures/apptainer/${name}`, 'utf8');
+const context = (): WorkContext => ({
+  signal: new AbortController().signal,
+  progress: noProgress,
+  output: () => {},
+});
+const APPTAINER = '/usr/bin/apptainer';
+
+describe('Apptainer output parsing', () => {
+  it('reads instance list --json as the manual shows it', () => {
+    expect(parseInstanceList(fixture('instance-list-manual.json'))).toEqual([
+      { instance: 'test', pid: 11963, img: '/home/mibauer/apptainer/sinstance/test.sif' },
+      { instance: 'test2', pid: 11964, img: '/home/mibauer/apptainer/sinstance/test.sif' },
+      { instance: 'lolcow', pid: 11965, img: '/home/mibauer/apptainer/sinstance/lolcow.sif' },
+    ]);
+    expect(parseInstanceList(fixture('instance-list-empty.json'))).toEqual([]);
+  });
+
+  it('reads the version of apptainer and of singularity', () => {
+    expect(parseVersion(fixture('version.txt'))).toBe('1.3.4');
+    expect(parseVersion(fixture('version-singularity.txt'))).toBe('4.1.1');
+  });
+});
+
+describe('Apptainer engine command lines', () => {
+  let folder: string;
+  let fake: FakeApptainer;
+  let engine: ApptainerEngine;
+
+  beforeEach(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'bst-apptainer-'));
+    fake = new FakeApptainer();
+    engine = new ApptainerEngine(APPTAINER, folder, fake.run);
+  });
+
+  afterEach(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('pulls docker://REF into a SIF of its own, named and identified by its sha256', async () => {
+    const imageSha = await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    const [pull] = fake.calls;
+    expect(pull?.slice(0, 3)).toEqual(['pull', '--force', '--no-https']);
+    expect(pull?.at(-1)).toBe('docker://localhost:5000/bst/busybox:1');
+    const [record] = await engine.store.list();
+    expect(record?.name).toBe('localhost:5000/bst/busybox:1');
+    expect(imageSha).toBe(await sha256OfFile(record?.file as string));
+    expect(await engine.listImages()).toEqual([['localhost:5000/bst/busybox:1', imageSha, '<none>']]);
+    await engine.pullImage('docker.io/brainstormtools/app:latest', context());
+    expect(fake.calls[1]?.slice(0, 2)).toEqual(['pull', '--force']);
+    expect(fake.calls[1]?.at(-1)).toBe('docker://docker.io/brainstormtools/app:latest');
+  });
+
+  it('builds a SIF from a docker-archive tarball; a tag is one more name for the same SIF', async () => {
+    const arrived = await engine.loadImage('/data/images/plugin.tar.gz', context());
+    expect(fake.calls[0]?.[0]).toBe('build');
+    expect(fake.calls[0]?.at(-1)).toBe('docker-archive:///data/images/plugin.tar.gz');
+    expect(arrived.names).toEqual(['plugin:latest']);
+    await engine.tagImage(arrived.imageId, 'brainstorm_x:latest');
+    await engine.untagImage('plugin:latest');
+    expect(await engine.listImages()).toEqual([['brainstorm_x:latest', arrived.imageId, '<none>']]);
+  });
+
+  it('runs a daemon as an instance with binds and --nv, and describes it from instance list', async () => {
+    const imageSha = await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    const [record] = await engine.store.list();
+    await engine.runContainer(
+      {
+        containerName: 'bst_x',
+        image: imageSha,
+        volumes: [['/tmp/a b', '/data']],
+        isDaemon: true,
+        containerArgs: [],
+        useGpu: true,
+      },
+      context(),
+    );
+    expect(fake.calls.at(-1)).toEqual([
+      'instance',
+      'start',
+      '--bind',
+      '/tmp/a b:/data',
+      '--nv',
+      record?.file,
+      'bst_x',
+    ]);
+    expect(await engine.getContainerInfo('bst_x')).toEqual({
+      name: 'bst_x',
+      isRunning: true,
+      volumes: [['/tmp/a b', '/data']],
+      imageSha,
+    });
+    expect(fake.calls.at(-1)).toEqual(['instance', 'list', '--json', 'bst_x']);
+  });
+
+  it('execs sh -c in the instance; a non-zero exit is an error with the output', async () => {
+    await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    await engine.runContainer(
+      {
+        containerName: 'bst_x',
+        image: 'localhost:5000/bst/busybox:1',
+        volumes: [],
+        isDaemon: true,
+        containerArgs: [],
+        useGpu: false,
+      },
+      context(),
+    );
+    expect(await engine.execInContainer('bst_x', 'echo hi; ls /data', context())).toBe(
+      'hello from the instance\n',
+    );
+    expect(fake.calls.at(-1)).toEqual(['exec', 'instance://bst_x', 'sh', '-c', 'echo hi; ls /data']);
+    fake.execExitCode = 3;
+    await expect(engine.execInContainer('bst_x', 'false', context())).rejects.toMatchObject({
+      code: -32020,
+      data: { exitCode: 3 },
+    });
+  });
+
+  it('runs a non-daemon container with apptainer run and its arguments', async () => {
+    await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    const [record] = await engine.store.list();
+    const result = await engine.runContainer(
+      {
+        containerName: 'bst_y',
+        image: 'localhost:5000/bst/busybox:1',
+        volumes: [],
+        isDaemon: false,
+        containerArgs: ['a b', '--flag'],
+        useGpu: false,
+      },
+      context(),
+    );
+    expect(fake.calls.at(-1)).toEqual(['run', record?.file, 'a b', '--flag']);
+    expect(result).toEqual({ cmdout: 'hello from the instance\n' });
+  });
+
+  it('stops an instance, with -F when forced; a missing one is an error', async () => {
+    await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    const start = {
+      image: 'localhost:5000/bst/busybox:1',
+      volumes: [],
+      isDaemon: true,
+      containerArgs: [],
+      useGpu: false,
+    };
+    await engine.runContainer({ containerName: 'bst_a', ...start }, context());
+    await engine.runContainer({ containerName: 'bst_b', ...start }, context());
+    await engine.stopContainer('bst_a', false);
+    expect(fake.calls.at(-1)).toEqual(['instance', 'stop', 'bst_a']);
+    await engine.stopContainer('bst_b', true);
+    expect(fake.calls.at(-1)).toEqual(['instance', 'stop', '-F', 'bst_b']);
+    await expect(engine.stopContainer('bst_a', true)).rejects.toMatchObject({ code: -32010 });
+    await expect(engine.getContainerInfo('bst_a')).rejects.toMatchObject({ code: -32010 });
+  });
+
+  it('removes a SIF by name or ID, refusing one an instance uses unless forced', async () => {
+    const imageSha = await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    await engine.runContainer(
+      {
+        containerName: 'bst_x',
+        image: imageSha,
+        volumes: [],
+        isDaemon: true,
+        containerArgs: [],
+        useGpu: false,
+      },
+      context(),
+    );
+    await expect(engine.removeImage('localhost:5000/bst/busybox:1', false)).rejects.toMatchObject({
+      code: -32012,
+    });
+    await engine.removeImage(imageSha, true);
+    expect(await engine.listImages()).toEqual([]);
+    await expect(engine.removeImage(imageSha, true)).rejects.toMatchObject({ code: -32011 });
+  });
+
+  it('is found as apptainer, else singularity, and its version is checked', async () => {
+    await expect(connectApptainer({ PATH: '/nonexistent' }, fake.run)).rejects.toMatchObject({
+      code: -32001,
+      message: expect.stringContaining('module load apptainer'),
+    });
+  });
+});
