@@ -3,6 +3,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { METHODS } from '../methods/index.js';
 import { parseArgs } from './args.js';
 import { callOnce } from './call-command.js';
+import { doctor } from './doctor.js';
 import { helpText } from './help.js';
 import { serve } from './serve.js';
 
@@ -20,6 +21,9 @@ switch (command.kind) {
     break;
   case 'call':
     process.exitCode = await callOnce(command.method, command.params, command.verbose);
+    break;
+  case 'doctor':
+    process.exitCode = await doctor(command.json);
     break;
   case 'serve':
     await serve(command.verbose);

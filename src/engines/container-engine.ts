@@ -43,6 +43,8 @@ export interface ContainerEngine {
   readonly name: EngineName;
   /** Where the engine was found, for messages and `GetEngine`'s verbose output. */
   readonly location: string;
+  /** The engine's own version, for `bst-containers doctor`. */
+  version(): Promise<string>;
   listImages(signal?: AbortSignal): Promise<ImageRow[]>;
   /** Pulls a fully qualified reference (with a tag or digest) and answers the image ID. */
   pullImage(reference: string, context: WorkContext): Promise<string>;

@@ -39,8 +39,13 @@ export class ApptainerEngine implements ContainerEngine {
     readonly location: string,
     sifFolder: string,
     private readonly run: ProcessRunner,
+    private readonly programVersion = 'unknown',
   ) {
     this.store = new SifStore(sifFolder);
+  }
+
+  async version(): Promise<string> {
+    return this.programVersion;
   }
 
   async listImages(): Promise<ImageRow[]> {

@@ -23,8 +23,9 @@ export const connectApptainer = async (
     );
   }
   const result = await run(program, versionCommand());
-  if (result.exitCode !== 0 || !parseVersion(result.stdout)) {
+  const version = parseVersion(result.stdout);
+  if (result.exitCode !== 0 || !version) {
     throw new BridgeError(ErrorCode.EngineNotAnswering, `${program} --version failed: ${result.all.trim()}`);
   }
-  return new ApptainerEngine(program, defaultSifFolder(env), run);
+  return new ApptainerEngine(program, defaultSifFolder(env), run, version);
 };

@@ -59,6 +59,13 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
+  async version(): Promise<string> {
+    const { Version, ApiVersion } = await this.api.json<{ Version?: string; ApiVersion?: string }>({
+      path: '/version',
+    });
+    return `${Version ?? 'unknown'} (API ${ApiVersion ?? 'unknown'})`;
+  }
+
   listImages(signal?: AbortSignal): Promise<ImageRow[]> {
     return listImages(this.api, this.name === 'docker', signal);
   }
