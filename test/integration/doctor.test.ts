@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { WITHOUT_SOCKETS } from '../helpers/namespaces.js';
 import { bundlePath } from '../helpers/paths.js';
-
-/** A mount namespace with an empty /run: no Docker or Podman socket is there to be found. */
-const WITHOUT_SOCKETS = [
-  '--mount',
-  '--propagation',
-  'private',
-  '/bin/sh',
-  '-c',
-  '/bin/mount -t tmpfs tmpfs /run && exec "$@"',
-  'sh',
-];
 
 const doctor = (env: NodeJS.ProcessEnv, options: { withoutSockets?: boolean; asUser?: number } = {}) => {
   const node = [process.execPath, bundlePath, 'doctor'];

@@ -5,22 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { removeContainer } from '../helpers/engine-cli.js';
+import { WITHOUT_SOCKETS } from '../helpers/namespaces.js';
 import { BASE_IMAGE } from '../helpers/paths.js';
 import { startSocketProxy } from '../helpers/socket-proxy.js';
 
 const CONTAINER = 'bst_discovery-test';
-
-/** A mount namespace with an empty /run: no Docker or Podman socket is there to be found. */
-const WITHOUT_SOCKETS = [
-  '/usr/bin/unshare',
-  '--mount',
-  '--propagation',
-  'private',
-  '/bin/sh',
-  '-c',
-  '/bin/mount -t tmpfs tmpfs /run && exec "$@"',
-  'sh',
-];
 
 const firstError = async (env: NodeJS.ProcessEnv, params: unknown = {}, wrapper?: string[]) => {
   const bridge = new BridgeClient({ env, ...(wrapper ? { wrapper } : {}) });

@@ -2,20 +2,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
+import { WITHOUT_PODMAN_SERVICE } from '../../helpers/namespaces.js';
 
 const run = promisify(execFile);
-
-/** A mount namespace where /run/podman is empty: Podman is installed, but no service listens. */
-const WITHOUT_PODMAN_SERVICE = [
-  '/usr/bin/unshare',
-  '--mount',
-  '--propagation',
-  'private',
-  '/bin/sh',
-  '-c',
-  '/bin/mount -t tmpfs tmpfs /run/podman && exec "$@"',
-  'sh',
-];
 
 const servicesOn = async (socketPath: string) => {
   const { stdout } = await run('pgrep', ['-f', `system service --time=0 unix://${socketPath}`]).catch(() => ({
