@@ -9,6 +9,8 @@ export default defineConfig({
   clean: true,
   splitting: false,
   sourcemap: false,
+  minify: true,
+  treeshake: true,
   // One file with every dependency inside: the bundle must run with no node_modules beside it.
   noExternal: [/.*/],
   // CommonJS dependencies (cross-spawn, undici, vscode-jsonrpc) call require(); ESM has none.

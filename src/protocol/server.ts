@@ -12,6 +12,7 @@ import { ErrorCode } from '../shared/error-codes.js';
 import type { Logger } from '../shared/logger.js';
 import { NdjsonReader } from '../transport/ndjson-reader.js';
 import { NdjsonWriter } from '../transport/ndjson-writer.js';
+import { LazyAbort } from './lazy-abort.js';
 import { parseParams } from './params.js';
 import { createProgress, type ProgressToken } from './progress.js';
 import { toResponseError } from './response-error.js';
@@ -53,7 +54,7 @@ export const startServer = (options: ServerOptions): Server => {
     info: (message) => options.log.debug(message),
     log: (message) => options.log.debug(message),
   });
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<LazyAbort>();
   let requestsHandled = 0;
 
   const handle = async (method: string, rawParams: unknown, token: CancellationToken) => {
@@ -72,7 +73,7 @@ export const startServer = (options: ServerOptions): Server => {
         `Unknown method ${method}. Methods: ${[...options.methods.keys()].join(', ')}`,
       );
     }
-    const abort = new AbortController();
+    const abort = new LazyAbort();
     inFlight.add(abort);
     const onCancel = token.onCancellationRequested(() => abort.abort());
     try {
@@ -87,7 +88,9 @@ export const startServer = (options: ServerOptions): Server => {
       const context: MethodContext = {
         engines: options.engines,
         log: options.log,
-        signal: abort.signal,
+        get signal() {
+          return abort.signal;
+        },
         tempRoot: options.tempRoot,
         progress: createProgress(progressToken, send),
         output: (stream, text) => {
@@ -98,7 +101,7 @@ export const startServer = (options: ServerOptions): Server => {
       };
       return await compiled.definition.handler(params as never, context);
     } catch (error) {
-      throw toResponseError(error, abort.signal.aborted);
+      throw toResponseError(error, abort.aborted);
     } finally {
       onCancel.dispose();
       inFlight.delete(abort);

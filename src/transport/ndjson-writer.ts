@@ -1,44 +1,45 @@
 import type { Writable } from 'node:stream';
 import { AbstractMessageWriter, type Message } from 'vscode-jsonrpc/node.js';
 
-/** Writes one JSON text per line, in order, waiting for `drain` so a slow reader bounds memory. */
+/**
+ * Writes one JSON text per line. The stream keeps the order; lines written in the same tick go
+ * out in one system call (cork until the next tick), which is what pipelined clients need.
+ */
 export class NdjsonWriter extends AbstractMessageWriter {
-  private queue: Promise<void> = Promise.resolve();
+  private corked = false;
   private errorCount = 0;
 
   constructor(private readonly output: Writable) {
     super();
-    output.on('error', (error) => this.fireError(error));
+    output.on('error', (error) => this.fireError(error, undefined, ++this.errorCount));
     output.on('close', () => this.fireClose());
   }
 
   write(message: Message): Promise<void> {
-    const line = `${JSON.stringify(message)}\n`;
-    this.queue = this.queue.then(() => this.writeLine(line));
-    return this.queue;
+    if (this.output.destroyed || this.output.writableEnded) return Promise.resolve();
+    if (!this.corked) {
+      this.corked = true;
+      this.output.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.output.uncork();
+      });
+    }
+    this.output.write(`${JSON.stringify(message)}\n`);
+    return Promise.resolve();
   }
 
   end(): void {}
 
-  /** Settles once every message written so far is handed to the output stream. */
+  /** Settles once every line written so far has left for the output. */
   idle(): Promise<void> {
-    return this.queue;
-  }
-
-  private writeLine(line: string): Promise<void> {
+    if (this.output.writableLength === 0 && !this.corked) return Promise.resolve();
     return new Promise((resolve) => {
-      if (this.output.destroyed || this.output.writableEnded) return resolve();
-      const flushed = this.output.write(line, 'utf8', (error) => {
-        if (error) this.fireError(error, undefined, ++this.errorCount);
-      });
-      if (flushed) return resolve();
-      const done = () => {
-        this.output.off('drain', done);
-        this.output.off('close', done);
-        resolve();
+      const check = () => {
+        if (this.output.writableLength === 0 || this.output.destroyed) resolve();
+        else this.output.once('drain', check);
       };
-      this.output.once('drain', done);
-      this.output.once('close', done);
+      setImmediate(check);
     });
   }
 }
