@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Progress } from '../protocol/progress.js';
 
 export const ENGINE_NAMES = ['docker', 'podman', 'apptainer'] as const;
@@ -49,6 +50,8 @@ export interface ContainerEngine {
   /** Pulls a fully qualified reference (with a tag or digest) and answers the image ID. */
   pullImage(reference: string, context: WorkContext): Promise<string>;
   loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage>;
+  /** Engines that load an archive as it arrives (a download, with no temp file) have this. */
+  loadArchive?(archive: Readable, source: string, context: WorkContext): Promise<ArrivedImage>;
   tagImage(image: string, nameTag: string): Promise<void>;
   /** Removes one name from an image; the image stays while it has another name. */
   untagImage(nameTag: string): Promise<void>;

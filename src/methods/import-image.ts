@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { downloadToTemp } from '../download/download-to-temp.js';
+import { openDownload } from '../download/open-download.js';
 import type { ContainerEngine } from '../engines/container-engine.js';
 import { familiarNameTag, parseReference, pullReference } from '../registry/reference.js';
 import { imageReference } from '../shared/validators.js';
@@ -40,6 +41,14 @@ const arrive = async (engine: ContainerEngine, source: ImageSource, context: Met
     case 'file':
       return engine.loadImage(source.path, context);
     case 'url': {
+      // Docker and Podman load the archive as it downloads: no temp file, download and load overlap.
+      if (engine.loadArchive) {
+        return engine.loadArchive(
+          await openDownload(source.url, context.progress, context.signal),
+          source.url,
+          context,
+        );
+      }
       const file = await downloadToTemp(source.url, context.progress, context.signal, context.tempRoot);
       try {
         return await engine.loadImage(file.path, context);

@@ -40,7 +40,7 @@ describe(`ImportImage, GetImages and RemoveImage on ${ENGINE}`, () => {
     expect(bridge.strayLines).toEqual([]);
   });
 
-  it('loads a tarball from a URL whose image name contains "/" (a seed defect), and removes the download', async () => {
+  it('loads a tarball from a URL whose image name contains "/" (a seed defect), with no temp file', async () => {
     const { imageSha } = await bridge.call<{ imageSha: string }>('ImportImage', {
       imageSource: server.url('nested.tar'),
       imageTag: TAG,

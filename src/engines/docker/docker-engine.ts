@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   ArrivedImage,
   ContainerEngine,
@@ -11,7 +12,7 @@ import { inspectContainer, runContainer, stopContainer } from './containers.js';
 import { DockerApi } from './docker-api.js';
 import type { DockerEndpoint } from './endpoint.js';
 import { execInContainer } from './exec.js';
-import { listImages, loadImage, pullImage, removeImage, tagImage } from './images.js';
+import { listImages, loadArchive, loadImage, pullImage, removeImage, tagImage } from './images.js';
 
 /** The API version the bridge speaks: old enough for Docker 20.10 and Podman's compat API. */
 const PREFERRED_API_VERSION = '1.41';
@@ -76,6 +77,10 @@ export class DockerEngine implements ContainerEngine {
 
   loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage> {
     return loadImage(this.api, tarballPath, context);
+  }
+
+  loadArchive(archive: Readable, source: string, context: WorkContext): Promise<ArrivedImage> {
+    return loadArchive(this.api, archive, source, context);
   }
 
   tagImage(image: string, nameTag: string): Promise<void> {

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { stat } from 'node:fs/promises';
+import { type Readable, Transform } from 'node:stream';
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
+import { gunzipIfNeeded } from '../../shared/gunzip-if-needed.js';
 import { ndjsonLines } from '../../shared/ndjson-lines.js';
 import type { ArrivedImage, ImageRow, WorkContext } from '../container-engine.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
@@ -117,6 +117,54 @@ export const pullImage = async (api: DockerApi, reference: string, context: Work
 const LOADED_NAME = /^Loaded image(?:\(s\))?: (.+)$/m;
 const LOADED_ID = /^Loaded image ID: (sha256:[a-f0-9]{64})$/m;
 
+/** Loads a `docker save` archive, plain or gzipped, as it is read: from a file or a download. */
+export const loadArchive = async (
+  api: DockerApi,
+  source: Readable,
+  label: string,
+  context: WorkContext,
+): Promise<ArrivedImage> => {
+  // A failure of the source (a cut download) is the real cause of whatever the engine says next.
+  let sourceError: unknown;
+  source.once('error', (error) => {
+    sourceError = error;
+  });
+  const loadFailed = (why: string) =>
+    new BridgeError(ErrorCode.EngineFailed, `Could not load the image from ${label}: ${why}`, {
+      data: { engineMessage: why },
+    });
+  try {
+    const archive = await gunzipIfNeeded(source);
+    const response = await api.request({
+      method: 'POST',
+      path: '/images/load',
+      query: { quiet: true },
+      rawBody: archive,
+      contentType: 'application/x-tar',
+      signal: context.signal,
+    });
+    const names: string[] = [];
+    let imageId: string | undefined;
+    for await (const line of ndjsonLines(response.body)) {
+      const failure = streamError(line);
+      if (failure) throw loadFailed(failure);
+      const text = typeof line.stream === 'string' ? line.stream.trim() : '';
+      const name = LOADED_NAME.exec(text)?.[1];
+      if (name) names.push(...name.split(',').map((each) => displayName(each.trim())));
+      imageId ??= LOADED_ID.exec(text)?.[1];
+    }
+    if (sourceError) throw sourceError;
+    const first = names[0];
+    if (first) imageId = await inspectImageId(api, first);
+    if (!imageId) throw loadFailed('the engine named no image in it');
+    return { imageId, names };
+  } catch (error) {
+    if (sourceError) throw sourceError;
+    if (isEngineHttpError(error)) throw loadFailed(error.message);
+    throw error;
+  }
+};
+
 export const loadImage = async (
   api: DockerApi,
   tarballPath: string,
@@ -143,67 +191,9 @@ export const loadImage = async (
       callback(null, chunk);
     },
   });
-  // Podman's load takes no compressed archive; Docker's takes both: decompress here for both.
-  const body = (await isGzip(tarballPath))
-    ? createReadStream(tarballPath).pipe(counter).pipe(createGunzip())
-    : createReadStream(tarballPath).pipe(counter);
-  const response = await api
-    .request({
-      method: 'POST',
-      path: '/images/load',
-      query: { quiet: true },
-      rawBody: body,
-      contentType: 'application/x-tar',
-      signal: context.signal,
-    })
-    .catch((error: unknown) => {
-      if (!isEngineHttpError(error)) throw error;
-      throw new BridgeError(
-        ErrorCode.EngineFailed,
-        `Could not load the image file ${tarballPath}: ${error.message}`,
-        {
-          data: { engineMessage: error.message },
-        },
-      );
-    });
-  const names: string[] = [];
-  let imageId: string | undefined;
-  for await (const line of ndjsonLines(response.body)) {
-    const failure = streamError(line);
-    if (failure) {
-      throw new BridgeError(
-        ErrorCode.EngineFailed,
-        `Could not load the image file ${tarballPath}: ${failure}`,
-        {
-          data: { engineMessage: failure },
-        },
-      );
-    }
-    const text = typeof line.stream === 'string' ? line.stream.trim() : '';
-    const name = LOADED_NAME.exec(text)?.[1];
-    if (name) names.push(...name.split(',').map((each) => displayName(each.trim())));
-    imageId ??= LOADED_ID.exec(text)?.[1];
-  }
+  const arrived = await loadArchive(api, createReadStream(tarballPath).pipe(counter), tarballPath, context);
   context.progress.end('Image loaded');
-  const first = names[0];
-  if (first) imageId = await inspectImageId(api, first);
-  if (!imageId) {
-    throw new BridgeError(
-      ErrorCode.EngineFailed,
-      `The engine loaded ${tarballPath} but named no image in it.`,
-    );
-  }
-  return { imageId, names };
-};
-
-const isGzip = async (path: string): Promise<boolean> => {
-  const file = await open(path, 'r');
-  try {
-    const { buffer, bytesRead } = await file.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await file.close();
-  }
+  return arrived;
 };
 
 export const tagImage = async (api: DockerApi, image: string, nameTag: string): Promise<void> => {
