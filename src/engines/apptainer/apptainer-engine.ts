@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { familiarNameTag, parseReference } from '../../registry/reference.js';
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
+import { tail } from '../../shared/tail.js';
 import type {
   ArrivedImage,
   ContainerEngine,
@@ -10,7 +11,6 @@ import type {
   RunOptions,
   WorkContext,
 } from '../container-engine.js';
-import { tail } from '../docker/containers.js';
 import {
   buildFromArchiveCommand,
   execCommand,

@@ -1,5 +1,6 @@
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
+import { tail } from '../../shared/tail.js';
 import type { ContainerInfo, EngineName, RunOptions, WorkContext } from '../container-engine.js';
 import { OWNER_LABEL, OWNER_VALUE } from '../owner-label.js';
 import { type ContainerInspect, toContainerInfo } from './container-info.js';
@@ -182,11 +183,6 @@ export const runContainer = async (
     context.signal.removeEventListener('abort', onAbort);
     if (!options.isDaemon) await removeQuietly(api, id);
   }
-};
-
-export const tail = (text: string, maxLength = 2000): string => {
-  const trimmed = text.trim();
-  return trimmed.length <= maxLength ? trimmed : `...${trimmed.slice(-maxLength)}`;
 };
 
 export const stopContainer = async (api: DockerApi, name: string, isForced: boolean): Promise<void> => {

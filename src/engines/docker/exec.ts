@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
+import { tail } from '../../shared/tail.js';
 import type { WorkContext } from '../container-engine.js';
-import { containerNotFound, tail } from './containers.js';
+import { containerNotFound } from './containers.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
 import { Demultiplexer } from './multiplex.js';
 
