@@ -27,7 +27,8 @@ fi
 # A second dockerd that starts with no image: the shim's tests read GetImages for 0, 1 and several.
 # It gets a bridge of its own: with `--bridge none` dockerd deletes docker0, the first one's.
 second=/run/bst-containers-test
-mkdir -p "$second"
+# Their stores live outside the checkout: engines keep overlay mounts in them.
+mkdir -p "$second" /var/lib/bst-containers-test
 second_answers() { curl -sf --unix-socket "$second/docker.sock" http://localhost/_ping >/dev/null; }
 if ! second_answers; then
   echo "Starting a second, empty dockerd" >&2
@@ -37,7 +38,7 @@ if ! second_answers; then
     ip addr add 169.254.213.1/24 dev bst-test0
     ip link set bst-test0 up
   fi
-  setsid dockerd --data-root "$runtime/docker-empty" --exec-root "$second/exec" --pidfile "$second/docker.pid" \
+  setsid dockerd --data-root /var/lib/bst-containers-test/docker-empty --exec-root "$second/exec" --pidfile "$second/docker.pid" \
     -H "unix://$second/docker.sock" --bridge bst-test0 --iptables=false --ip-masq=false \
     >"$runtime/dockerd-empty.log" 2>&1 </dev/null &
   wait_for "second dockerd" 60 second_answers
@@ -68,7 +69,7 @@ if ! podman_answers /run/podman/podman.sock; then
 fi
 if ! podman_answers "$second/podman-empty.sock"; then
   echo "Starting a second, empty Podman service" >&2
-  setsid podman --root "$runtime/podman-empty/root" --runroot "$second/podman-empty-run" \
+  setsid podman --root /var/lib/bst-containers-test/podman-empty --runroot "$second/podman-empty-run" \
     system service --time=0 "unix://$second/podman-empty.sock" >"$runtime/podman-empty.log" 2>&1 </dev/null &
   wait_for "second podman service" 60 podman_answers "$second/podman-empty.sock"
 fi

@@ -28,7 +28,8 @@ const firstBytes = (source: Readable): Promise<Buffer | null> =>
 export const gunzipIfNeeded = async (source: Readable): Promise<Readable> => {
   const head = await firstBytes(source);
   if (head) source.unshift(head);
-  if (!head || head[0] !== 0x1f || head[1] !== 0x8b) return source;
+  const isGzip = head !== null && head[0] === 0x1f && head[1] === 0x8b;
+  if (!isGzip) return source;
   const gunzip = createGunzip();
   pipeline(source, gunzip, (error) => {
     if (error) gunzip.destroy(error);

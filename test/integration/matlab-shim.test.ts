@@ -1,6 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE } from '../helpers/engine-cli.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
@@ -52,6 +53,12 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
       BST_TEST_TARBALL: NESTED_TARBALL,
       BST_TEST_BASE_IMAGE: BASE_IMAGE,
     };
+    // The second engine's store outlives a run: start from no image, whatever an earlier run left.
+    const prune =
+      ENGINE === 'docker'
+        ? ['docker', ['-H', env.BST_TEST_EMPTY_ENGINE_HOST, 'image', 'prune', '-a', '-f']]
+        : ['podman', ['--remote', '--url', env.BST_TEST_EMPTY_ENGINE_HOST, 'image', 'prune', '-a', '-f']];
+    await execa(prune[0] as string, prune[1] as string[]);
     const run = await runOctave('test_shim_shapes', { env });
     expectPassed(run);
     // Without Brainstorm, ImportImage shows its progress as text lines.
