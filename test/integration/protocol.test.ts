@@ -122,13 +122,15 @@ describe('JSON-RPC 2.0 over stdio', () => {
 describe('process', () => {
   it('answers what was sent, then exits within 1 s when stdin closes, leaving no child', async () => {
     const bridge = new BridgeClient();
-    const answered = bridge.request('GetEngine');
+    // A running bridge (its start is the cold start, measured by the benchmark, not here).
+    await bridge.request('GetEngine');
+    const answered = bridge.request('GetImages');
     bridge.child.stdin?.end();
-    const started = Date.now();
-    expect((await answered).result).toMatchObject({ engineName: 'docker' });
+    const closed = Date.now();
+    expect((await answered).result).toHaveProperty('imageList');
     const exit = await bridge.exited;
     expect(exit.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - closed).toBeLessThan(1000);
     const { stdout } = await run('ps', ['-o', 'pid=', '--ppid', String(bridge.child.pid)]).catch(() => ({
       stdout: '',
     }));
