@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BridgeClient } from '../../helpers/bridge-client.js';
+import { engineCli, engineCliOk, removeImageQuietly } from '../../helpers/engine-cli.js';
+import { startFaultyRegistry } from '../../helpers/faulty-registry.js';
+import { BASE_IMAGE } from '../../helpers/paths.js';
+
+/** An image whose layer the engine does not have, so a pull must fetch a blob. */
+const pushUniqueImage = async (reference: string) => {
+  await engineCli('rm', '-f', 'bst_fault-layer').catch(() => undefined);
+  await engineCli(
+    'run',
+    '--name',
+    'bst_fault-layer',
+    '--entrypoint',
+    'sh',
+    BASE_IMAGE,
+    '-c',
+    `echo ${Date.now()} > /f`,
+  );
+  await engineCli('commit', 'bst_fault-layer', reference);
+  await engineCli('rm', 'bst_fault-layer');
+  await engineCli('push', reference);
+  await engineCli('rmi', reference);
+};
+
+describe('registry faults', () => {
+  let bridge: BridgeClient;
+
+  beforeAll(() => {
+    bridge = new BridgeClient();
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+  });
+
+  it('a registry answering 500: a clear error for the manifest and for the pull, nothing left', async () => {
+    const registry = await startFaultyRegistry('status-500', 5002);
+    try {
+      const manifest = await bridge.request('GetOnlineManifest', [`${registry.host}/bst/busybox:1`]);
+      expect(manifest.error).toMatchObject({ code: -32030, message: expect.stringContaining('HTTP 500') });
+      const pull = await bridge.request('ImportImage', [`${registry.host}/bst/busybox:1`]);
+      expect(pull.error?.code).toBe(-32030);
+      expect(pull.error?.message).toContain(`${registry.host}/bst/busybox:1`);
+      expect(await engineCliOk('image', 'inspect', `${registry.host}/bst/busybox:1`)).toBe(false);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('a blob cut half-way: the pull fails clearly, leaves no image, and the bridge goes on', async () => {
+    await pushUniqueImage('localhost:5000/bst/fault-layer:1');
+    const registry = await startFaultyRegistry('cut-blob', 5002);
+    const reference = `${registry.host}/bst/fault-layer:1`;
+    await removeImageQuietly(reference);
+    try {
+      const pull = await bridge.request('ImportImage', [reference]);
+      expect(pull.error?.code).toBe(-32030);
+      expect(await engineCliOk('image', 'inspect', reference)).toBe(false);
+      expect((await bridge.request('GetEngine')).result).toHaveProperty('engineName');
+    } finally {
+      await registry.close();
+    }
+  });
+});
