@@ -22,3 +22,25 @@ export const imageIdOf = async (image: string): Promise<string> => {
   const id = await engineCli('image', 'inspect', '--format', '{{.Id}}', image);
   return id.startsWith('sha256:') ? id : `sha256:${id}`;
 };
+
+/**
+ * Pushes to the loopback registry an image whose layer the engine does not have, then drops it
+ * locally: pulling it must fetch a blob (for cancellation and fault tests).
+ */
+export const pushUniqueImage = async (baseImage: string, reference: string): Promise<void> => {
+  await removeContainer('bst_unique-layer');
+  await engineCli(
+    'run',
+    '--name',
+    'bst_unique-layer',
+    '--entrypoint',
+    'sh',
+    baseImage,
+    '-c',
+    `echo ${Date.now()} > /unique`,
+  );
+  await engineCli('commit', 'bst_unique-layer', reference);
+  await engineCli('rm', 'bst_unique-layer');
+  await engineCli('push', reference);
+  await engineCli('rmi', reference);
+};

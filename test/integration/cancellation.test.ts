@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { engineCli, engineCliOk, removeContainer, removeImageQuietly } from '../helpers/engine-cli.js';
+import {
+  engineCli,
+  engineCliOk,
+  pushUniqueImage,
+  removeContainer,
+  removeImageQuietly,
+} from '../helpers/engine-cli.js';
 import { startFileServer } from '../helpers/file-server.js';
 import { BASE_IMAGE, NESTED_IMAGE, NESTED_TARBALL } from '../helpers/paths.js';
 import { startStallingProxy } from '../helpers/stalling-proxy.js';
@@ -17,24 +23,6 @@ const processesWith = async (marker: string) =>
   (await engineCli('exec', CONTAINER, 'ps', '-o', 'pid,args'))
     .split('\n')
     .filter((line) => line.includes(marker) && !line.includes(' ps '));
-
-/** An image in the registry whose layer the engine does not have, so pulling it must fetch a blob. */
-const pushUniqueImage = async (reference: string) => {
-  await engineCli(
-    'run',
-    '--name',
-    'bst_unique-layer',
-    '--entrypoint',
-    'sh',
-    BASE_IMAGE,
-    '-c',
-    `echo ${Date.now()} > /unique`,
-  );
-  await engineCli('commit', 'bst_unique-layer', reference);
-  await engineCli('rm', 'bst_unique-layer');
-  await engineCli('push', reference);
-  await engineCli('rmi', reference);
-};
 
 describe('$/cancelRequest', () => {
   let bridge: BridgeClient;
@@ -106,7 +94,7 @@ describe('$/cancelRequest', () => {
   });
 
   it('stops a pull in the engine, leaving no image', async () => {
-    await pushUniqueImage('localhost:5000/bst/unique-layer:1');
+    await pushUniqueImage(BASE_IMAGE, 'localhost:5000/bst/unique-layer:1');
     const proxy = await startStallingProxy();
     const reference = `${proxy.host}/bst/unique-layer:1`;
     await removeImageQuietly(reference);

@@ -1,27 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
-import { engineCli, engineCliOk, removeImageQuietly } from '../../helpers/engine-cli.js';
+import { engineCliOk, pushUniqueImage, removeImageQuietly } from '../../helpers/engine-cli.js';
 import { startFaultyRegistry } from '../../helpers/faulty-registry.js';
 import { BASE_IMAGE } from '../../helpers/paths.js';
-
-/** An image whose layer the engine does not have, so a pull must fetch a blob. */
-const pushUniqueImage = async (reference: string) => {
-  await engineCli('rm', '-f', 'bst_fault-layer').catch(() => undefined);
-  await engineCli(
-    'run',
-    '--name',
-    'bst_fault-layer',
-    '--entrypoint',
-    'sh',
-    BASE_IMAGE,
-    '-c',
-    `echo ${Date.now()} > /f`,
-  );
-  await engineCli('commit', 'bst_fault-layer', reference);
-  await engineCli('rm', 'bst_fault-layer');
-  await engineCli('push', reference);
-  await engineCli('rmi', reference);
-};
 
 describe('registry faults', () => {
   let bridge: BridgeClient;
@@ -49,7 +30,7 @@ describe('registry faults', () => {
   });
 
   it('a blob cut half-way: the pull fails clearly, leaves no image, and the bridge goes on', async () => {
-    await pushUniqueImage('localhost:5000/bst/fault-layer:1');
+    await pushUniqueImage(BASE_IMAGE, 'localhost:5000/bst/fault-layer:1');
     const registry = await startFaultyRegistry('cut-blob', 5002);
     const reference = `${registry.host}/bst/fault-layer:1`;
     await removeImageQuietly(reference);
