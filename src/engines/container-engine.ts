@@ -3,6 +3,12 @@ import type { Progress } from '../protocol/progress.js';
 
 export const ENGINE_NAMES = ['docker', 'podman', 'apptainer'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
+/** How messages name each engine. */
+export const ENGINE_LABELS: Record<EngineName, string> = {
+  docker: 'Docker',
+  podman: 'Podman',
+  apptainer: 'Apptainer',
+};
 export type EngineChoice = EngineName | 'auto-detect';
 
 /** One row of GetImages: `[name:tag, image ID, manifest digest]`, `<none>` where empty. */

@@ -8,6 +8,7 @@ import {
   type EngineName,
 } from './container-engine.js';
 import { connectDocker } from './docker/connect-docker.js';
+import { engineLost, isConnectionLost } from './lost-engine.js';
 import { connectPodman } from './podman/connect-podman.js';
 
 /** Engines tried by `auto-detect`, in order. */
@@ -59,8 +60,9 @@ export class EngineSelector {
     try {
       return await work(engine);
     } catch (error) {
-      if (notAnswering(error)) this.forget(engine.name);
-      throw error;
+      const failure = isConnectionLost(error) ? engineLost(engine, error) : error;
+      if (notAnswering(failure)) this.forget(engine.name);
+      throw failure;
     }
   }
 

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { ENGINE } from './engine-cli.js';
 import {
   BASE_IMAGE,
+  BASE_TARBALL,
   bundlePath,
   imagesDir,
   NESTED_IMAGE,
@@ -75,14 +76,13 @@ const saveTarballs = async () => {
   if (!existsSync(NESTED_TARBALL_GZ)) {
     await pipeline(createReadStream(NESTED_TARBALL), createGzip(), createWriteStream(NESTED_TARBALL_GZ));
   }
+  if (!existsSync(BASE_TARBALL)) await docker('save', '-o', BASE_TARBALL, BASE_IMAGE);
 };
 
 /** Podman gets the same base image (same ID) through `docker save` and `podman load`. */
 const loadBaseIntoPodman = async () => {
   if ((await execa('podman', ['image', 'exists', BASE_IMAGE], { reject: false })).exitCode === 0) return;
-  const tarball = join(imagesDir, 'base.tar');
-  await docker('save', '-o', tarball, BASE_IMAGE);
-  await execa('podman', ['load', '-i', tarball]);
+  await execa('podman', ['load', '-i', BASE_TARBALL]);
 };
 
 export default async function setup() {

@@ -8,6 +8,8 @@ export const imagesDir = `${runtimeDir}/images`;
 export const REGISTRY = 'localhost:5000';
 /** Imported from busybox-static; its ENTRYPOINT prints `entrypoint-ran` and its arguments. */
 export const BASE_IMAGE = 'bst-test/busybox:1';
+/** The base image as `docker save` wrote it, for engines that start empty. */
+export const BASE_TARBALL = `${imagesDir}/base.tar`;
 export const REGISTRY_IMAGE = `${REGISTRY}/bst/busybox:1`;
 export const REGISTRY_NESTED_IMAGE = `${REGISTRY}/bst/tools/busybox:2`;
 /** Saved with `docker save`: a name with `/` (the seed failed on it when loading from a URL). */

@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
-import type {
-  ArrivedImage,
-  ContainerEngine,
-  ContainerInfo,
-  EngineName,
-  ImageRow,
-  RunOptions,
-  WorkContext,
+import {
+  type ArrivedImage,
+  type ContainerEngine,
+  type ContainerInfo,
+  ENGINE_LABELS,
+  type EngineName,
+  type ImageRow,
+  type RunOptions,
+  type WorkContext,
 } from '../container-engine.js';
 import { inspectContainer, runContainer, stopContainer } from './containers.js';
 import { DockerApi } from './docker-api.js';
@@ -33,7 +34,7 @@ export class DockerEngine implements ContainerEngine {
     endpoint: DockerEndpoint,
     private readonly onClose?: () => Promise<void>,
   ) {
-    this.api = new DockerApi(endpoint, name === 'docker' ? 'Docker' : 'Podman');
+    this.api = new DockerApi(endpoint, ENGINE_LABELS[name]);
     this.location = endpoint.description;
   }
 

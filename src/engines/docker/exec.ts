@@ -3,7 +3,7 @@ import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { tail } from '../../shared/tail.js';
 import type { WorkContext } from '../container-engine.js';
-import { containerNotFound } from './containers.js';
+import { containerNotFound, inspectContainer } from './containers.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
 import { Demultiplexer } from './multiplex.js';
 
@@ -124,9 +124,14 @@ export const execInContainer = async (
   const output = Buffer.concat(chunks).toString('utf8');
   const exitCode = await exitCodeOf(api, execId);
   if (exitCode !== 0) {
+    // Killed by a signal: say so when the container itself stopped (the engine going down, a stop).
+    const why =
+      exitCode > 128 && !(await inspectContainer(api, containerName)).isRunning
+        ? `was killed (exit code ${exitCode}): container ${containerName} stopped while it ran`
+        : `failed with exit code ${exitCode} in container ${containerName}`;
     throw new BridgeError(
       ErrorCode.CommandFailed,
-      `Command failed with exit code ${exitCode} in container ${containerName}${output.trim() ? `: ${tail(output)}` : ' (it printed nothing)'}`,
+      `Command ${why}${output.trim() ? `: ${tail(output)}` : ' (it printed nothing)'}`,
       { data: { exitCode, output } },
     );
   }
