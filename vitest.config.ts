@@ -16,6 +16,9 @@ const onEveryEngine = [
   'test/integration/cancellation.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/matlab-shim.test.ts',
+  'test/integration/hardening/load.test.ts',
+  'test/integration/hardening/parent-death.test.ts',
+  'test/integration/hardening/registry-faults.test.ts',
 ];
 
 export default defineConfig({

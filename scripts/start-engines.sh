@@ -58,6 +58,10 @@ insecure = true
 [[registry]]
 location = "localhost:5001"
 insecure = true
+
+[[registry]]
+location = "localhost:5002"
+insecure = true
 CONF
 podman_answers() { curl -sf --unix-socket "$1" http://localhost/_ping >/dev/null; }
 if ! podman_answers /run/podman/podman.sock; then

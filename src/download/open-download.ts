@@ -3,14 +3,13 @@ import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { Progress } from '../protocol/progress.js';
 import { BridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
+import { stallTimeoutMs } from '../shared/stall-timeout.js';
 
 const MAX_REDIRECTS = 5;
-/** A stalled server must not hold the import for ever; a slow but moving one may. */
-const IDLE_TIMEOUT_MS = 60_000;
 
 let downloader: Dispatcher | undefined;
 const dispatcher = () => {
-  downloader ??= new Agent({ headersTimeout: IDLE_TIMEOUT_MS, bodyTimeout: IDLE_TIMEOUT_MS }).compose(
+  downloader ??= new Agent({ headersTimeout: stallTimeoutMs(), bodyTimeout: stallTimeoutMs() }).compose(
     interceptors.redirect({ maxRedirections: MAX_REDIRECTS }),
   );
   return downloader;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import { BridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
+import { stallTimeoutMs } from '../shared/stall-timeout.js';
 import { parseBearerChallenge } from './bearer-challenge.js';
 import { DEFAULT_DOMAIN, type ImageReference } from './reference.js';
 
@@ -13,8 +14,6 @@ const MANIFEST_TYPES = [
   'application/vnd.oci.image.manifest.v1+json',
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
-
-const TIMEOUT_MS = 30_000;
 
 const isLoopback = (host: string) => /^(localhost|127(?:\.\d+){3}|\[::1\])(?::\d+)?$/.test(host);
 
@@ -58,9 +57,10 @@ export const fetchManifestDigest = async (
   parentSignal?: AbortSignal,
 ): Promise<string> => {
   if (ref.digest && !ref.tag) return ref.digest;
+  const timeoutMs = stallTimeoutMs();
   const signal = parentSignal
-    ? AbortSignal.any([parentSignal, AbortSignal.timeout(TIMEOUT_MS)])
-    : AbortSignal.timeout(TIMEOUT_MS);
+    ? AbortSignal.any([parentSignal, AbortSignal.timeout(timeoutMs)])
+    : AbortSignal.timeout(timeoutMs);
   const url = `${registryBaseUrl(ref.domain)}/v2/${ref.path}/manifests/${ref.tag ?? 'latest'}`;
   try {
     let authorization: string | undefined;
@@ -102,7 +102,7 @@ export const fetchManifestDigest = async (
     if (error instanceof BridgeError || parentSignal?.aborted) throw error;
     const reason =
       (error as Error).name === 'TimeoutError'
-        ? `no answer within ${TIMEOUT_MS / 1000} s`
+        ? `no answer within ${timeoutMs / 1000} s`
         : String((error as Error).message);
     throw registryFailure(display, reason, error);
   }

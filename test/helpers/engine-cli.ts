@@ -37,10 +37,12 @@ export const pushUniqueImage = async (baseImage: string, reference: string): Pro
     'sh',
     baseImage,
     '-c',
-    `echo ${Date.now()} > /unique`,
+    // Random bytes do not compress: the layer's blob is larger than any first chunk a proxy lets through.
+    'head -c 262144 /dev/urandom > /unique',
   );
   await engineCli('commit', 'bst_unique-layer', reference);
   await engineCli('rm', 'bst_unique-layer');
   await engineCli('push', reference);
-  await engineCli('rmi', reference);
+  // By ID: Podman's `rmi NAME` may only untag it, and the layer would stay local.
+  await engineCli('rmi', '-f', await imageIdOf(reference));
 };

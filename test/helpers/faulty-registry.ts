@@ -1,14 +1,16 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'status-500' | 'cut-blob';
+export type Fault = 'status-500' | 'cut-blob' | 'silent';
 
 /**
  * The loopback registry behind a front that fails on purpose: every manifest answers 500, or
- * every blob body is cut after its first bytes (the connection destroyed mid-body).
+ * every blob body is cut after its first bytes (the connection destroyed mid-body), or nothing
+ * is ever answered (the connection held open: a registry that times out).
  */
 export const startFaultyRegistry = async (fault: Fault, port: number) => {
   const server: Server = createServer((incoming, outgoing) => {
+    if (fault === 'silent') return;
     const isManifest = incoming.url?.includes('/manifests/') ?? false;
     if (fault === 'status-500' && isManifest) {
       outgoing.writeHead(500, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNKNOWN"}]}');

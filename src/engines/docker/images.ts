@@ -5,6 +5,7 @@ import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { gunzipIfNeeded } from '../../shared/gunzip-if-needed.js';
 import { ndjsonLines } from '../../shared/ndjson-lines.js';
+import { StallWatch } from '../../shared/stall-timeout.js';
 import type { ArrivedImage, ImageRow, WorkContext } from '../container-engine.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
 import { PullProgress } from './pull-progress.js';
@@ -86,29 +87,42 @@ const streamError = (line: Record<string, unknown>): string | undefined => {
 };
 
 export const pullImage = async (api: DockerApi, reference: string, context: WorkContext): Promise<string> => {
-  const response = await api
-    .request({
-      method: 'POST',
-      path: '/images/create',
-      query: { fromImage: reference },
-      signal: context.signal,
-    })
-    .catch((error: unknown) => {
-      if (!isEngineHttpError(error)) throw error;
-      throw new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${error.message}`, {
-        data: { engineMessage: error.message },
-      });
+  const failed = (why: string, engineMessage = why) =>
+    new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${why}`, {
+      data: { engineMessage },
     });
-  context.progress.begin(`Pulling ${reference}`);
-  const progress = new PullProgress();
-  for await (const line of ndjsonLines(response.body)) {
-    const failure = streamError(line);
-    if (failure) {
-      throw new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${failure}`, {
-        data: { engineMessage: failure },
+  // The engine waits on a silent registry for minutes; the bridge gives up after a stall.
+  const stall = new StallWatch();
+  try {
+    const response = await api
+      .request({
+        method: 'POST',
+        path: '/images/create',
+        query: { fromImage: reference },
+        signal: AbortSignal.any([context.signal, stall.signal]),
+      })
+      .catch((error: unknown) => {
+        if (!isEngineHttpError(error)) throw error;
+        throw failed(error.message);
       });
+    context.progress.begin(`Pulling ${reference}`);
+    const progress = new PullProgress();
+    for await (const line of ndjsonLines(response.body)) {
+      stall.touch();
+      const failure = streamError(line);
+      if (failure) throw failed(failure);
+      context.progress.report(progress.update(line));
     }
-    context.progress.report(progress.update(line));
+  } catch (error) {
+    if (stall.stalled && !context.signal.aborted) {
+      throw failed(
+        `the registry sent nothing for ${stall.ms / 1000} s. Check the network and the registry, then retry.`,
+        'stalled',
+      );
+    }
+    throw error;
+  } finally {
+    stall.stop();
   }
   context.progress.end(`Pulled ${reference}`);
   return inspectImageId(api, reference);

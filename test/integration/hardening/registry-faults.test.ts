@@ -3,6 +3,7 @@ import { BridgeClient } from '../../helpers/bridge-client.js';
 import { engineCliOk, pushUniqueImage, removeImageQuietly } from '../../helpers/engine-cli.js';
 import { startFaultyRegistry } from '../../helpers/faulty-registry.js';
 import { BASE_IMAGE } from '../../helpers/paths.js';
+import { startStallingProxy } from '../../helpers/stalling-proxy.js';
 
 describe('registry faults', () => {
   let bridge: BridgeClient;
@@ -41,6 +42,58 @@ describe('registry faults', () => {
       expect((await bridge.request('GetEngine')).result).toHaveProperty('engineName');
     } finally {
       await registry.close();
+    }
+  });
+});
+
+describe('a registry that stops answering', () => {
+  const STALL_SECONDS = 2;
+  let bridge: BridgeClient;
+
+  beforeAll(() => {
+    bridge = new BridgeClient({ env: { BST_CONTAINERS_STALL_SECONDS: String(STALL_SECONDS) } });
+  });
+
+  afterAll(async () => {
+    await bridge.close();
+  });
+
+  it('one that never answers: the manifest and the pull fail clearly after the stall time', async () => {
+    const registry = await startFaultyRegistry('silent', 5002);
+    const reference = `${registry.host}/bst/busybox:1`;
+    try {
+      const started = Date.now();
+      const manifest = await bridge.request('GetOnlineManifest', [reference]);
+      expect(manifest.error).toMatchObject({
+        code: -32030,
+        message: expect.stringContaining(`no answer within ${STALL_SECONDS} s`),
+      });
+      const pull = await bridge.request('ImportImage', [reference]);
+      expect(pull.error?.code).toBe(-32030);
+      expect(pull.error?.message).toContain(`Could not pull ${reference}: the registry sent nothing for 2 s`);
+      // Two stall periods and the engine's own round trips, not the engine's minutes.
+      expect(Date.now() - started).toBeLessThan(STALL_SECONDS * 2000 + 5000);
+      expect(await engineCliOk('image', 'inspect', reference)).toBe(false);
+    } finally {
+      await registry.close();
+    }
+  });
+
+  it('one that stalls in the middle of a blob: the pull fails clearly and leaves no image', async () => {
+    await pushUniqueImage(BASE_IMAGE, 'localhost:5000/bst/stalled-layer:1');
+    const proxy = await startStallingProxy();
+    const reference = `${proxy.host}/bst/stalled-layer:1`;
+    try {
+      const started = Date.now();
+      const pull = await bridge.request('ImportImage', [reference]);
+      expect(pull.error?.code).toBe(-32030);
+      expect(pull.error?.message).toContain('the registry sent nothing for 2 s');
+      expect(proxy.blobRequests()).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(STALL_SECONDS * 1000 + 8000);
+      expect(await engineCliOk('image', 'inspect', reference)).toBe(false);
+      expect((await bridge.request('GetEngine')).result).toHaveProperty('engineName');
+    } finally {
+      await proxy.close();
     }
   });
 });
