@@ -32,6 +32,13 @@ export const downloadToTemp = async (
   } catch (error) {
     await remove();
     if (error instanceof BridgeError || signal.aborted) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+      throw downloadFailed(
+        url,
+        `no space left in ${tempRoot} for it. Free space there, or set BST_CONTAINERS_TMPDIR to a folder with room.`,
+        error,
+      );
+    }
     throw downloadFailed(url, (error as Error).message, error);
   }
 };
