@@ -2,6 +2,7 @@ export type Command =
   | { kind: 'serve'; verbose: boolean }
   | { kind: 'call'; method: string; params: string | undefined; verbose: boolean }
   | { kind: 'doctor'; json: boolean }
+  | { kind: 'prune'; dryRun: boolean; engine: string | undefined; json: boolean }
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
@@ -17,6 +18,7 @@ export const parseArgs = (argv: string[]): Command => {
     if (extra.length > 0) return { kind: 'usage-error', message: `unexpected arguments: ${extra.join(' ')}` };
     return { kind: 'doctor', json: rest.includes('--json') };
   }
+  if (rest[0] === 'prune') return parsePrune(rest.slice(1));
   if (rest[0] === 'call') {
     const [, method, params, ...extra] = rest;
     if (!method) return { kind: 'usage-error', message: 'call needs a METHOD' };
@@ -24,4 +26,19 @@ export const parseArgs = (argv: string[]): Command => {
     return { kind: 'call', method, params, verbose };
   }
   return { kind: 'usage-error', message: `unknown command: ${rest.join(' ')}` };
+};
+
+/** `prune [--dry-run] [--json] [--engine NAME]` */
+const parsePrune = (args: string[]): Command => {
+  let engine: string | undefined;
+  const flags = new Set<string>();
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] as string;
+    if (arg === '--engine') engine = args[++index] ?? '';
+    else if (arg.startsWith('--engine=')) engine = arg.slice('--engine='.length);
+    else if (arg === '--dry-run' || arg === '--json') flags.add(arg);
+    else return { kind: 'usage-error', message: `unexpected argument for prune: ${arg}` };
+  }
+  if (engine === '') return { kind: 'usage-error', message: '--engine needs a NAME' };
+  return { kind: 'prune', dryRun: flags.has('--dry-run'), engine, json: flags.has('--json') };
 };

@@ -9,6 +9,7 @@ export const callOnce = async (
   method: string,
   paramsText: string | undefined,
   verbose: boolean,
+  render: (result: unknown) => string = (result) => `${JSON.stringify(result)}\n`,
 ): Promise<number> => {
   const runtime = createRuntime();
   const abort = new AbortController();
@@ -34,7 +35,7 @@ export const callOnce = async (
         if (stream === 'stderr' || verbose) process.stderr.write(text);
       },
     });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(render(result));
     return 0;
   } catch (error) {
     process.stderr.write(`${toResponseError(error, abort.signal.aborted).message}\n`);

@@ -16,6 +16,8 @@ export const helpText = (version: string, methods: MethodDefinition[]): string =
     '  bst-containers [--verbose]                  serve JSON-RPC on stdin/stdout (logs on stderr)',
     "  bst-containers call METHOD ['{json params}'] one call; prints the result as JSON, exits 1 on error",
     '  bst-containers doctor [--json]              which engines are found and answer, and what to do (exit 0 if one does)',
+    '  bst-containers prune [--dry-run] [--json] [--engine NAME]',
+    '                                              remove containers and temp folders of bridges that no longer run',
     '  bst-containers --help | --version',
     '',
     'Methods (params by name, or by position in the order shown; every method also takes engine and progressToken):',

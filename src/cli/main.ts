@@ -5,6 +5,7 @@ import { parseArgs } from './args.js';
 import { callOnce } from './call-command.js';
 import { doctor } from './doctor.js';
 import { helpText } from './help.js';
+import { pruneCommand } from './prune-command.js';
 import { serve } from './serve.js';
 
 const command = parseArgs(process.argv.slice(2));
@@ -24,6 +25,9 @@ switch (command.kind) {
     break;
   case 'doctor':
     process.exitCode = await doctor(command.json);
+    break;
+  case 'prune':
+    process.exitCode = await pruneCommand(command);
     break;
   case 'serve':
     await serve(command.verbose);

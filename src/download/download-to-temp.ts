@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { markTempFolder, TEMP_PREFIX } from '../leftovers/temp-folders.js';
 import type { Progress } from '../protocol/progress.js';
 import { BridgeError } from '../shared/bridge-error.js';
 import { downloadFailed, openDownload } from './open-download.js';
@@ -23,10 +24,11 @@ export const downloadToTemp = async (
   signal: AbortSignal,
   tempRoot = tmpdir(),
 ): Promise<DownloadedFile> => {
-  const folder = await mkdtemp(join(tempRoot, 'bst-containers-download-'));
+  const folder = await mkdtemp(join(tempRoot, `${TEMP_PREFIX}download-`));
   const path = join(folder, 'image.tar');
   const remove = () => rm(folder, { recursive: true, force: true });
   try {
+    await markTempFolder(folder);
     await pipeline(await openDownload(url, progress, signal), createWriteStream(path), { signal });
     return { path, remove };
   } catch (error) {

@@ -66,5 +66,7 @@ export interface ContainerEngine {
   getContainerInfo(containerName: string): Promise<ContainerInfo>;
   stopContainer(containerName: string, isForced: boolean): Promise<void>;
   removeImage(image: string, isForced: boolean): Promise<void>;
+  /** Engines whose containers carry labels: removes those of bridges that no longer run. */
+  pruneContainers?(dryRun: boolean): Promise<string[]>;
   close(): Promise<void>;
 }

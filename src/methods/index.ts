@@ -5,11 +5,12 @@ import { getEngine } from './get-engine.js';
 import { getImages } from './get-images.js';
 import { getOnlineManifest } from './get-online-manifest.js';
 import { importImage } from './import-image.js';
+import { prune } from './prune.js';
 import { removeImage } from './remove-image.js';
 import { runContainer } from './run-container.js';
 import { stopContainer } from './stop-container.js';
 
-/** Brainstorm's bst_containers set, named exactly as the MATLAB subfunctions. */
+/** Brainstorm's bst_containers set, named exactly as the MATLAB subfunctions, and Prune. */
 export const METHODS = [
   getEngine,
   getImages,
@@ -20,6 +21,7 @@ export const METHODS = [
   stopContainer,
   removeImage,
   getOnlineManifest,
+  prune,
 ] as unknown as MethodDefinition[];
 
 export const compileMethods = (): Map<string, CompiledMethod> =>

@@ -2,7 +2,7 @@ import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { tail } from '../../shared/tail.js';
 import type { ContainerInfo, EngineName, RunOptions, WorkContext } from '../container-engine.js';
-import { OWNER_LABEL, OWNER_VALUE } from '../owner-label.js';
+import { ownerLabels } from '../owner-label.js';
 import { type ContainerInspect, toContainerInfo } from './container-info.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
 import { Demultiplexer } from './multiplex.js';
@@ -44,7 +44,7 @@ const createBody = (options: RunOptions, engine: EngineName) => ({
       : {}),
   AttachStdout: !options.isDaemon,
   AttachStderr: !options.isDaemon,
-  Labels: { [OWNER_LABEL]: OWNER_VALUE },
+  Labels: ownerLabels(),
   HostConfig: {
     Init: true,
     Mounts: options.volumes.map(([source, target]) => ({ Type: 'bind', Source: source, Target: target })),

@@ -14,6 +14,7 @@ import { DockerApi } from './docker-api.js';
 import type { DockerEndpoint } from './endpoint.js';
 import { execInContainer } from './exec.js';
 import { listImages, loadArchive, loadImage, pullImage, removeImage, tagImage } from './images.js';
+import { pruneContainers } from './prune-containers.js';
 
 /** The API version the bridge speaks: old enough for Docker 20.10 and Podman's compat API. */
 const PREFERRED_API_VERSION = '1.41';
@@ -110,6 +111,10 @@ export class DockerEngine implements ContainerEngine {
 
   removeImage(image: string, isForced: boolean): Promise<void> {
     return removeImage(this.api, image, isForced);
+  }
+
+  pruneContainers(dryRun: boolean): Promise<string[]> {
+    return pruneContainers(this.api, dryRun);
   }
 
   async close(): Promise<void> {

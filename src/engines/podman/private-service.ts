@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { Client } from 'undici';
+import { markTempFolder, TEMP_PREFIX } from '../../leftovers/temp-folders.js';
 
 export interface PrivateService {
   socketPath: string;
@@ -30,13 +31,15 @@ const answers = async (socketPath: string): Promise<boolean> => {
  * for this bridge alone. It is a child of the bridge and is ended with it.
  */
 export const startPrivateService = async (podman: string): Promise<PrivateService> => {
-  const folder = await mkdtemp(join(tmpdir(), 'bst-containers-podman-'));
+  const folder = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}podman-`));
   const socketPath = join(folder, 'podman.sock');
   const service: ResultPromise = execa(podman, ['system', 'service', '--time=0', `unix://${socketPath}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
     cleanup: true,
     reject: false,
   });
+  // A bridge killed outright cannot end its service: the mark lets `prune` do it later.
+  await markTempFolder(folder, service.pid);
   let exited = false;
   void service.then(() => {
     exited = true;

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
@@ -33,6 +35,28 @@ describe('finding Podman', () => {
     await bridge.close();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await servicesOn(socketPath)).toEqual([]);
+  });
+
+  it('a private service whose bridge was killed outright is ended by prune, with its folder', async () => {
+    const doomed = new BridgeClient({
+      wrapper: WITHOUT_PODMAN_SERVICE,
+      env: { DOCKER_HOST: 'unix:///nonexistent' },
+    });
+    const { location } = await doomed.call<{ location: string }>('GetEngine', ['podman']);
+    const socketPath = location.slice('unix://'.length);
+    const folder = dirname(socketPath);
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    // Nothing could end it: SIGKILL leaves the bridge no last word.
+    const [servicePid] = await servicesOn(socketPath);
+    expect(servicePid).toBeDefined();
+    const bridge = new BridgeClient();
+    const result = await bridge.call<{ services: number[]; tempFolders: string[] }>('Prune');
+    await bridge.close();
+    expect(result.services).toEqual([Number(servicePid)]);
+    expect(result.tempFolders).toContain(folder);
+    expect(await servicesOn(socketPath)).toEqual([]);
+    expect(existsSync(folder)).toBe(false);
   });
 
   it('auto-detect goes on to Podman when Docker is not there', async () => {

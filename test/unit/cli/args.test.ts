@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../../../src/cli/args.js';
+
+describe('command line', () => {
+  it('prune takes --dry-run, --json and --engine', () => {
+    expect(parseArgs(['prune'])).toEqual({ kind: 'prune', dryRun: false, engine: undefined, json: false });
+    expect(parseArgs(['prune', '--dry-run', '--engine', 'podman', '--json'])).toEqual({
+      kind: 'prune',
+      dryRun: true,
+      engine: 'podman',
+      json: true,
+    });
+    expect(parseArgs(['prune', '--engine=docker'])).toMatchObject({ engine: 'docker' });
+  });
+
+  it('prune refuses what it does not know', () => {
+    expect(parseArgs(['prune', '--all'])).toEqual({
+      kind: 'usage-error',
+      message: 'unexpected argument for prune: --all',
+    });
+    expect(parseArgs(['prune', '--engine'])).toMatchObject({ kind: 'usage-error' });
+  });
+});
