@@ -48,12 +48,17 @@ const safely = (send: () => void) => {
 export const startServer = (options: ServerOptions): Server => {
   const writer = new NdjsonWriter(options.output);
   const reader = new NdjsonReader(options.input, (reply) => void writer.write(reply), options.maxLineBytes);
-  const connection = createMessageConnection(reader, writer, {
-    error: (message) => options.log.debug(message),
-    warn: (message) => options.log.debug(message),
-    info: (message) => options.log.debug(message),
-    log: (message) => options.log.debug(message),
-  });
+  const connection = createMessageConnection(
+    reader,
+    writer,
+    {
+      error: (message) => options.log.debug(message),
+      warn: (message) => options.log.debug(message),
+      info: (message) => options.log.debug(message),
+      log: (message) => options.log.debug(message),
+    },
+    { messageStrategy: { handleMessage: (message, next) => (reader.taken(message), next(message)) } },
+  );
   const inFlight = new Set<LazyAbort>();
   let requestsHandled = 0;
 

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
 
 const SEED = Number(process.env.BST_FUZZ_SEED ?? 20261125);
 const LINES = 10_000;
+const PEAK_RSS_BOUND_MIB = 200;
 const METHODS = [
   'GetEngine',
   'GetImages',
@@ -36,7 +38,7 @@ const generate = (random: () => number): Case[] => {
   const cases: Case[] = [];
   for (let index = 0; index < LINES; index++) {
     const id = index + 1;
-    switch (Math.floor(random() * 9)) {
+    switch (Math.floor(random() * 10)) {
       case 0:
         // Never blank (a blank line is skipped, not answered): a non-UTF-8 byte comes first.
         cases.push({
@@ -128,6 +130,34 @@ const generate = (random: () => number): Case[] => {
           expect: 'none',
         });
         break;
+      case 8:
+        // Huge strings, within the line limit: 0.1 to 2 MB in one parameter.
+        if (random() < 0.05) {
+          cases.push({
+            line: Buffer.from(
+              JSON.stringify({
+                jsonrpc: '2.0',
+                id,
+                method: pick(METHODS),
+                params: {
+                  [pick(['containerName', 'imageSha', 'cmdStr', 'bogus'])]: 'x'.repeat(
+                    100_000 + Math.floor(random() * 1_900_000),
+                  ),
+                  extra: 1,
+                },
+              }),
+            ),
+            id,
+            expect: 'answer',
+          });
+          break;
+        }
+        cases.push({
+          line: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: `${text(6)}`, params: {} })),
+          id,
+          expect: 'answer',
+        });
+        break;
       default:
         cases.push({
           line: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: `${text(6)}`, params: {} })),
@@ -136,8 +166,17 @@ const generate = (random: () => number): Case[] => {
         });
     }
   }
+  // A line of tens of MB, past the limit: refused without being held.
+  cases.splice(Math.floor(random() * cases.length), 0, {
+    line: Buffer.from(`"${'x'.repeat(70 * 1024 * 1024)}"`),
+    expect: 'invalid-request',
+  });
   return cases;
 };
+
+/** The most memory the process ever held (VmHWM), in MiB. */
+const peakRssMiB = (pid: number) =>
+  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
 describe(`protocol fuzzing (seed ${SEED}, replay with BST_FUZZ_SEED)`, () => {
   it(`answers ${LINES} generated lines as JSON-RPC 2.0 says, and keeps serving`, async () => {
@@ -146,7 +185,11 @@ describe(`protocol fuzzing (seed ${SEED}, replay with BST_FUZZ_SEED)`, () => {
     const answers = cases
       .filter((c) => c.id !== undefined && c.expect !== 'none')
       .map((c) => bridge.waitFor(c.id as number));
-    for (const entry of cases) bridge.sendLine(entry.line);
+    let totalBytes = 0;
+    for (const entry of cases) {
+      totalBytes += entry.line.length + 1;
+      bridge.sendLine(entry.line);
+    }
     const responses = await Promise.all(answers);
     for (const response of responses) expect([-32600, -32601, -32602]).toContain(response.error?.code);
     const nullIdErrors = bridge.unmatched.filter((reply) => reply.id === null);
@@ -156,8 +199,13 @@ describe(`protocol fuzzing (seed ${SEED}, replay with BST_FUZZ_SEED)`, () => {
     expect(nullIdErrors.length).toBe(expectedNull);
     for (const reply of nullIdErrors) expect([-32700, -32600]).toContain(reply.error?.code);
     expect(bridge.strayLines).toEqual([]);
-    // Still correct afterwards.
+    // Still correct afterwards, and memory bounded: the 70 MB line was never held whole.
     expect((await bridge.request('GetEngine')).result).toHaveProperty('engineName');
+    const peak = peakRssMiB(bridge.child.pid as number);
+    console.log(
+      `fuzz: ${cases.length} lines, ${(totalBytes / 2 ** 20).toFixed(0)} MiB sent, bridge peak RSS ${peak.toFixed(0)} MiB`,
+    );
+    expect(peak).toBeLessThan(PEAK_RSS_BOUND_MIB);
     await bridge.close();
   });
 });
