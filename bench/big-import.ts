@@ -33,7 +33,7 @@ const bigTarball = async (folder: string): Promise<string> => {
 
 const seconds = (started: number) => (Date.now() - started) / 1000;
 
-export const measureBigImport = async (folder: string): Promise<string[]> => {
+export const measureBigImport = async (folder: string, engine: 'docker' | 'podman'): Promise<string[]> => {
   const tarball = await bigTarball(folder);
   const server = await startFileServer({ 'big.tar': tarball });
   const url = server.url('big.tar');
@@ -42,12 +42,12 @@ export const measureBigImport = async (folder: string): Promise<string[]> => {
   await execa('curl', ['-s', '-o', curlFile, url]);
   const curl = seconds(started);
   started = Date.now();
-  await execa('docker', ['load', '--input', curlFile]);
-  const dockerLoad = seconds(started);
+  await execa(engine, ['load', '--input', curlFile]);
+  const engineLoad = seconds(started);
   await rm(curlFile, { force: true });
-  await execa('docker', ['rmi', '-f', 'bst-test/big:1']);
+  await execa(engine, ['rmi', '-f', 'bst-test/big:1']);
 
-  const bridge = new BridgeClient();
+  const bridge = new BridgeClient({ env: { BST_CONTAINERS_ENGINE: engine } });
   await bridge.call('GetEngine');
   let peakKiB = 0;
   const sampler = setInterval(() => {
@@ -64,17 +64,19 @@ export const measureBigImport = async (folder: string): Promise<string[]> => {
     String((n.params.value as { message?: string }).message).startsWith('Downloaded'),
   );
   await bridge.close();
-  await execa('docker', ['rmi', '-f', 'bst-test/big:1'], { reject: false });
+  await execa(engine, ['rmi', '-f', 'bst-test/big:1'], { reject: false });
   await server.close();
   const mibps = (s: number) => `${(GIB / 2 ** 20 / s).toFixed(0)} MiB/s`;
   return [
+    `### ${engine}`,
+    '',
     '| Way | Seconds | Throughput |',
     '| --- | --- | --- |',
     `| curl -o (download only) | ${curl.toFixed(1)} | ${mibps(curl)} |`,
-    `| docker load of the downloaded file | ${dockerLoad.toFixed(1)} | ${mibps(dockerLoad)} |`,
-    `| CLI way: curl, then docker load | ${(curl + dockerLoad).toFixed(1)} | ${mibps(curl + dockerLoad)} |`,
+    `| ${engine} load of the downloaded file | ${engineLoad.toFixed(1)} | ${mibps(engineLoad)} |`,
+    `| CLI way: curl, then ${engine} load | ${(curl + engineLoad).toFixed(1)} | ${mibps(curl + engineLoad)} |`,
     `| bridge ImportImage from the URL (download and load) | ${total.toFixed(1)} | ${mibps(total)} |`,
     '',
-    `Bridge ImportImage / curl throughput: ${(curl / total).toFixed(2)}×; against curl + docker load: ${((curl + dockerLoad) / total).toFixed(2)}×. Peak RSS of the bridge during the import: ${(peakKiB / 1024).toFixed(0)} MB. Download phase ended at progress notification ${downloadEnd} of ${progress.length}.`,
+    `Bridge ImportImage / curl throughput: ${(curl / total).toFixed(2)}×; against curl + ${engine} load: ${((curl + engineLoad) / total).toFixed(2)}×. Peak RSS of the bridge during the import: ${(peakKiB / 1024).toFixed(0)} MB. Download phase ended at progress notification ${downloadEnd} of ${progress.length}.`,
   ];
 };

@@ -176,9 +176,9 @@ const benchEngine = async (engine: 'docker' | 'podman', hostDir: string, url: st
   return rows;
 };
 
-const shimInOctave = async (): Promise<string> => {
-  await quietly('docker', 'rm', '-f', CONTAINER);
-  await execa('docker', [
+const shimInOctave = async (engine: 'docker' | 'podman'): Promise<string> => {
+  await quietly(engine, 'rm', '-f', CONTAINER);
+  await execa(engine, [
     'run',
     '-d',
     '--init',
@@ -189,12 +189,15 @@ const shimInOctave = async (): Promise<string> => {
     BASE_IMAGE,
     'infinity',
   ]);
-  const script = `addpath('${repoRoot}matlab'); addpath('${repoRoot}bench/octave'); bench_shim('${CONTAINER}', ${RUNS * 5})`;
-  const { stdout } = await execa('octave-cli', ['--no-gui', '--quiet', '--no-init-file', '--eval', script]);
-  await quietly('docker', 'rm', '-f', CONTAINER);
+  const script = `addpath('${repoRoot}matlab'); addpath('${repoRoot}bench/octave'); bench_shim('${CONTAINER}', ${RUNS * 5}, '${engine}')`;
+  const { stdout } = await execa('octave-cli', ['--no-gui', '--quiet', '--no-init-file', '--eval', script], {
+    env: { BST_CONTAINERS_ENGINE: engine },
+  });
+  await quietly(engine, 'rm', '-f', CONTAINER);
   return stdout
     .split('\n')
     .filter((line) => line.startsWith('|'))
+    .map((line) => `| ${engine} ${line}`)
     .join('\n');
 };
 
@@ -225,8 +228,12 @@ const main = async () => {
     rows.push(...(await benchEngine(engine, hostDir, server.url('nested.tar'))));
   await server.close();
   const protocol = await measureProtocol();
-  const big = await measureBigImport(`${runtimeDir}/bench`);
-  const shim = await shimInOctave();
+  const big = [
+    ...(await measureBigImport(`${runtimeDir}/bench`, 'docker')),
+    '',
+    ...(await measureBigImport(`${runtimeDir}/bench`, 'podman')),
+  ];
+  const shim = [await shimInOctave('docker'), await shimInOctave('podman')].join('\n');
   await rm(hostDir, { recursive: true, force: true });
   const report = [
     '# bst-containers benchmark',
@@ -249,10 +256,10 @@ const main = async () => {
     '',
     ...big,
     '',
-    '## Through the MATLAB shim, in GNU Octave (Docker)',
+    '## Through the MATLAB shim, in GNU Octave',
     '',
-    '| Call | Way | Runs | Median (ms) | p95 (ms) |',
-    '| --- | --- | --- | --- | --- |',
+    '| Engine | Call | Way | Runs | Median (ms) | p95 (ms) |',
+    '| --- | --- | --- | --- | --- | --- |',
     shim,
     '',
   ].join('\n');

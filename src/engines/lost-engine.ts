@@ -1,4 +1,4 @@
-import { BridgeError } from '../shared/bridge-error.js';
+import { BridgeError, isBridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
 import { type ContainerEngine, ENGINE_LABELS } from './container-engine.js';
 
@@ -6,8 +6,10 @@ const CONNECTION_LOST = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET
 
 /** The engine's connection broke mid-answer: it was stopped or crashed under a running call. */
 export const isConnectionLost = (error: unknown): boolean =>
-  CONNECTION_LOST.has((error as NodeJS.ErrnoException)?.code ?? '') ||
-  CONNECTION_LOST.has((error as { cause?: NodeJS.ErrnoException })?.cause?.code ?? '');
+  // A BridgeError already says what failed (a cut download's cause is a socket error too).
+  !isBridgeError(error) &&
+  (CONNECTION_LOST.has((error as NodeJS.ErrnoException)?.code ?? '') ||
+    CONNECTION_LOST.has((error as { cause?: NodeJS.ErrnoException })?.cause?.code ?? ''));
 
 export const engineLost = (engine: ContainerEngine, error: unknown): BridgeError => {
   const label = ENGINE_LABELS[engine.name];
