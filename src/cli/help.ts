@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { MethodDefinition } from '../methods/define-method.js';
 
 const describeParam = (name: string, schema: z.ZodType): string => {

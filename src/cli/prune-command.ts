@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { prune } from '../methods/prune.js';
 import { callOnce } from './call-command.js';
 

@@ -1,8 +1,8 @@
 import { Transform } from 'node:stream';
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
 import type { Progress } from '../protocol/progress.js';
 import { BridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
+import { Agent, type Dispatcher, redirectInterceptor, requestUrl } from '../shared/http.js';
 import { stallTimeoutMs } from '../shared/stall-timeout.js';
 
 const MAX_REDIRECTS = 5;
@@ -10,7 +10,7 @@ const MAX_REDIRECTS = 5;
 let downloader: Dispatcher | undefined;
 const dispatcher = () => {
   downloader ??= new Agent({ headersTimeout: stallTimeoutMs(), bodyTimeout: stallTimeoutMs() }).compose(
-    interceptors.redirect({ maxRedirections: MAX_REDIRECTS }),
+    redirectInterceptor({ maxRedirections: MAX_REDIRECTS }),
   );
   return downloader;
 };
@@ -29,7 +29,7 @@ export const openDownload = async (
 ): Promise<Transform> => {
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(url, { signal, dispatcher: dispatcher() });
+    response = await requestUrl(url, { signal }, dispatcher());
   } catch (error) {
     if (signal.aborted) throw error;
     throw downloadFailed(url, (error as Error).message, error);

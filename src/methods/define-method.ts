@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENGINE_NAMES } from '../engines/container-engine.js';
 import type { MethodContext } from './method-context.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENGINE_NAMES } from '../engines/container-engine.js';
 import { defineMethod } from './define-method.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fetchManifestDigest } from '../registry/manifest-digest.js';
 import { parseReference } from '../registry/reference.js';
 import { imageReference } from '../shared/validators.js';

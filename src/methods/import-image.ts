@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { downloadToTemp } from '../download/download-to-temp.js';
 import { openDownload } from '../download/open-download.js';
 import type { ContainerEngine } from '../engines/container-engine.js';

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENGINE_NAMES, type EngineName } from '../engines/container-engine.js';
 import { pruneTempFolders } from '../leftovers/temp-folders.js';
 import { flag } from '../shared/validators.js';

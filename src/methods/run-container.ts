@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { VolumePair } from '../engines/container-engine.js';
 import { findExecutable } from '../shared/find-executable.js';
 import { splitWords } from '../shared/split-words.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { containerName, flag } from '../shared/validators.js';
 import { defineMethod } from './define-method.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CompiledMethod } from '../methods/define-method.js';
 import { BridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';

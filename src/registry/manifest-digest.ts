@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { request } from 'undici';
 import { BridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
+import { requestUrl } from '../shared/http.js';
 import { stallTimeoutMs } from '../shared/stall-timeout.js';
 import { parseBearerChallenge } from './bearer-challenge.js';
 import { DEFAULT_DOMAIN, type ImageReference } from './reference.js';
@@ -36,7 +36,7 @@ const anonymousToken = async (challenge: Record<string, string>, signal: AbortSi
   const url = new URL(challenge.realm as string);
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.set('scope', challenge.scope);
-  const response = await request(url, { signal });
+  const response = await requestUrl(url, { signal });
   if (response.statusCode !== 200) {
     await response.body.dump();
     throw new Error(`the token service answered ${response.statusCode}`);
@@ -68,7 +68,7 @@ export const fetchManifestDigest = async (
       for (let attempt = 0; attempt < 2; attempt++) {
         const headers: Record<string, string> = { accept: MANIFEST_TYPES };
         if (authorization) headers.authorization = authorization;
-        const response = await request(url, { method, headers, signal });
+        const response = await requestUrl(url, { method, headers, signal });
         if (response.statusCode === 401 && !authorization) {
           await response.body.dump();
           const challenge = parseBearerChallenge(response.headers['www-authenticate'] as string | undefined);

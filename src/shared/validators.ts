@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isImageReference } from '../registry/reference.js';
 import { hasControlChars } from './control-chars.js';
 

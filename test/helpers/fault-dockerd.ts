@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
-import { Client } from 'undici';
+import { Client } from '../../src/shared/http.js';
 import { runtimeDir } from './paths.js';
 
 const ROOT = '/run/bst-containers-test/faults';

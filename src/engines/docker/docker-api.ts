@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { type Dispatcher, Pool } from 'undici';
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
+import { type Dispatcher, Pool } from '../../shared/http.js';
 import type { DockerEndpoint } from './endpoint.js';
 
 /** An error status from the Engine API, with the engine's own message. */

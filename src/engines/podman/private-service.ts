@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
-import { Client } from 'undici';
 import { markTempFolder, TEMP_PREFIX } from '../../leftovers/temp-folders.js';
+import { Client } from '../../shared/http.js';
 
 export interface PrivateService {
   socketPath: string;
