@@ -4,15 +4,18 @@ import { LeanClient } from './lean-client.js';
 import { formatMs, measure, summarize } from './stats.js';
 
 /** Spawn to the first answer (GetEngine, which finds Docker), over fresh processes. */
-const coldStart = () =>
+const coldStart = (args: string[]) =>
   measure(15, async () => {
-    const child = spawn(process.execPath, [bundlePath], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'ignore'] });
     await new Promise<void>((resolve) => {
       child.stdout.once('data', () => resolve());
       child.stdin.write('{"jsonrpc":"2.0","id":1,"method":"GetEngine"}\n');
     });
     child.stdin.end();
   });
+
+/** The floor of any cold start here: a Node process that answers its first line, doing nothing. */
+const ECHO_FIRST_LINE = 'process.stdin.once("data", (line) => process.stdout.write(line))';
 
 /** A line through `cat` over the same two pipes: the floor of any round trip here. */
 const pipeFloor = async () => {
@@ -31,7 +34,8 @@ const pipeFloor = async () => {
 };
 
 export const measureProtocol = async (): Promise<string[]> => {
-  const cold = await coldStart();
+  const cold = await coldStart([bundlePath]);
+  const bareNode = await coldStart(['-e', ECHO_FIRST_LINE]);
   const floor = await pipeFloor();
   const client = new LeanClient();
   await measure(3000, () => client.call('GetEngine'));
@@ -55,7 +59,7 @@ export const measureProtocol = async (): Promise<string[]> => {
     '| Measure | Value |',
     '| --- | --- |',
     `| Cold start, spawn to first answer (GetEngine), median of ${cold.runs} | ${formatMs(cold.median)} ms (p95 ${formatMs(cold.p95)}) |`,
-    `| \`node -e 0\` on this machine, for scale | see the note |`,
+    `| The floor: bare \`node\` answering its first line, same measure | ${formatMs(bareNode.median)} ms (p95 ${formatMs(bareNode.p95)}) |`,
     `| Warm GetEngine round trip, p50 / p99 (5000) | ${formatMs(roundTrip.median)} / ${formatMs(p99)} ms |`,
     `| The same line through \`cat\` (two pipes, no work), p50 | ${formatMs(floor.median)} ms |`,
     `| Pipelined GetEngine, 50,000 per write, best of 3 | ${Math.max(...throughputs).toFixed(0)} requests/s |`,
