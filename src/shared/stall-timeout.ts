@@ -10,13 +10,13 @@ export const stallTimeoutMs = (): number => {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_SECONDS) * 1000;
 };
 
-/** An abort signal that fires after `ms` without a `touch()`. */
+/** An abort signal that fires after `ms` without a `touch()`, unless paused. */
 export class StallWatch {
   private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(readonly ms = stallTimeoutMs()) {
-    this.timer = this.arm();
+    this.touch();
   }
 
   get signal(): AbortSignal {
@@ -27,15 +27,23 @@ export class StallWatch {
     return this.controller.signal.aborted;
   }
 
+  /** Progress: the next `ms` start now. */
   touch(): void {
-    this.timer.refresh();
+    if (this.timer) this.timer.refresh();
+    else
+      this.timer = setTimeout(
+        () => this.controller.abort(new Error(`no progress for ${this.ms / 1000} s`)),
+        this.ms,
+      );
+  }
+
+  /** Silence is expected until the next `touch()` (the work is local, not on the network). */
+  pause(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-  }
-
-  private arm(): NodeJS.Timeout {
-    return setTimeout(() => this.controller.abort(new Error(`no progress for ${this.ms / 1000} s`)), this.ms);
+    this.pause();
   }
 }

@@ -27,7 +27,11 @@ export const imageIdOf = async (image: string): Promise<string> => {
  * Pushes to the loopback registry an image whose layer the engine does not have, then drops it
  * locally: pulling it must fetch a blob (for cancellation and fault tests).
  */
-export const pushUniqueImage = async (baseImage: string, reference: string): Promise<void> => {
+export const pushUniqueImage = async (
+  baseImage: string,
+  reference: string,
+  layerBytes = 262_144,
+): Promise<void> => {
   await removeContainer('bst_unique-layer');
   await engineCli(
     'run',
@@ -38,7 +42,7 @@ export const pushUniqueImage = async (baseImage: string, reference: string): Pro
     baseImage,
     '-c',
     // Random bytes do not compress: the layer's blob is larger than any first chunk a proxy lets through.
-    'head -c 262144 /dev/urandom > /unique',
+    `head -c ${layerBytes} /dev/urandom > /unique`,
   );
   await engineCli('commit', 'bst_unique-layer', reference);
   await engineCli('rm', 'bst_unique-layer');

@@ -74,7 +74,7 @@ export class DockerEngine implements ContainerEngine {
   }
 
   pullImage(reference: string, context: WorkContext): Promise<string> {
-    return pullImage(this.api, reference, context);
+    return pullImage(this.api, reference, context, this.name);
   }
 
   loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage> {

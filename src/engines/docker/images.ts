@@ -6,7 +6,7 @@ import { ErrorCode } from '../../shared/error-codes.js';
 import { gunzipIfNeeded } from '../../shared/gunzip-if-needed.js';
 import { ndjsonLines } from '../../shared/ndjson-lines.js';
 import { StallWatch } from '../../shared/stall-timeout.js';
-import type { ArrivedImage, ImageRow, WorkContext } from '../container-engine.js';
+import type { ArrivedImage, EngineName, ImageRow, WorkContext } from '../container-engine.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
 import { PullProgress } from './pull-progress.js';
 
@@ -86,7 +86,19 @@ const streamError = (line: Record<string, unknown>): string | undefined => {
   return detail?.message;
 };
 
-export const pullImage = async (api: DockerApi, reference: string, context: WorkContext): Promise<string> => {
+/**
+ * Podman reports a layer's bytes once a second, then stores it without a word (5 s a GiB here)
+ * and only then says it is complete: past 90% of its bytes its silence is not a stall.
+ */
+const PODMAN_NEARLY_DOWNLOADED = 0.9;
+
+export const pullImage = async (
+  api: DockerApi,
+  reference: string,
+  context: WorkContext,
+  engine: EngineName,
+): Promise<string> => {
+  const nearlyDownloaded = engine === 'podman' ? PODMAN_NEARLY_DOWNLOADED : 1;
   const failed = (why: string, engineMessage = why) =>
     new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${why}`, {
       data: { engineMessage },
@@ -108,10 +120,12 @@ export const pullImage = async (api: DockerApi, reference: string, context: Work
     context.progress.begin(`Pulling ${reference}`);
     const progress = new PullProgress();
     for await (const line of ndjsonLines(response.body)) {
-      stall.touch();
       const failure = streamError(line);
       if (failure) throw failed(failure);
       context.progress.report(progress.update(line));
+      // Docker reports extracting; silence after every layer arrived is local work, not a stall.
+      if (progress.allDownloaded(nearlyDownloaded)) stall.pause();
+      else stall.touch();
     }
   } catch (error) {
     if (stall.stalled && !context.signal.aborted) {

@@ -8,6 +8,20 @@ interface LayerBytes {
 /** Sums the per-layer progress lines of a pull into one byte count. */
 export class PullProgress {
   private readonly layers = new Map<string, LayerBytes>();
+  private readonly downloaded = new Set<string>();
+
+  /**
+   * Every layer announced so far has arrived (or, with `nearly` < 1, has reported at least that
+   * share of its bytes): what remains (extracting, storing) is local work.
+   */
+  allDownloaded(nearly = 1): boolean {
+    if (this.layers.size === 0) return false;
+    for (const [id, layer] of this.layers) {
+      if (!this.downloaded.has(id) && !(layer.total > 0 && layer.current >= layer.total * nearly))
+        return false;
+    }
+    return true;
+  }
 
   update(line: Record<string, unknown>): ProgressUpdate {
     const id = typeof line.id === 'string' ? line.id : undefined;
@@ -24,6 +38,7 @@ export class PullProgress {
         status === 'Already exists'
       ) {
         layer.current = layer.total;
+        this.downloaded.add(id);
       }
       if (status !== 'Pulling fs layer' || !this.layers.has(id)) this.layers.set(id, layer);
     }

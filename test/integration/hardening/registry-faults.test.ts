@@ -79,6 +79,19 @@ describe('a registry that stops answering', () => {
     }
   });
 
+  it('a big pull is not taken for a stall while the engine stores what it downloaded', async () => {
+    // Podman stores a layer it downloaded for seconds without a word (~2.5 s for this one).
+    const reference = 'localhost:5000/bst/big-layer:1';
+    await pushUniqueImage(BASE_IMAGE, reference, 512 * 2 ** 20);
+    try {
+      const pull = await bridge.request('ImportImage', [reference]);
+      expect(pull.error).toBeUndefined();
+      expect(pull.result).toMatchObject({ imageSha: expect.stringMatching(/^sha256:/) });
+    } finally {
+      await removeImageQuietly(reference);
+    }
+  });
+
   it('one that stalls in the middle of a blob: the pull fails clearly and leaves no image', async () => {
     await pushUniqueImage(BASE_IMAGE, 'localhost:5000/bst/stalled-layer:1');
     const proxy = await startStallingProxy();
