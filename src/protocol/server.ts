@@ -57,7 +57,14 @@ export const startServer = (options: ServerOptions): Server => {
       info: (message) => options.log.debug(message),
       log: (message) => options.log.debug(message),
     },
-    { messageStrategy: { handleMessage: (message, next) => (reader.taken(message), next(message)) } },
+    {
+      messageStrategy: {
+        handleMessage: (message, next) => {
+          reader.taken(message);
+          next(message);
+        },
+      },
+    },
   );
   const inFlight = new Set<LazyAbort>();
   let requestsHandled = 0;

@@ -26,9 +26,14 @@ let sharedAgent: Agent | undefined;
 export const requestUrl = (
   url: string | URL,
   options: UrlRequestOptions = {},
-  dispatcher: Dispatcher = (sharedAgent ??=
-    new Agent()),
+  dispatcher?: Dispatcher,
 ): Promise<Dispatcher.ResponseData> => {
+  sharedAgent ??= new Agent();
   const { origin, pathname, search } = new URL(url);
-  return dispatcher.request({ method: 'GET', ...options, origin, path: `${pathname}${search}` });
+  return (dispatcher ?? sharedAgent).request({
+    method: 'GET',
+    ...options,
+    origin,
+    path: `${pathname}${search}`,
+  });
 };
