@@ -14,7 +14,11 @@ export const serve = async (verbose: boolean): Promise<void> => {
   const runtime = createRuntime();
   const { closed } = startServer({ input: process.stdin, output: process.stdout, log, ...runtime });
   process.stdout.on('error', () => process.exit(0));
+  // Once: a second caller would find the engines already closing and exit before they are closed.
+  let exiting = false;
   const exit = () => {
+    if (exiting) return;
+    exiting = true;
     setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
     void closed.then(() => runtime.engines.close()).finally(() => process.exit(0));
   };

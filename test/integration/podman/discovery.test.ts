@@ -1,12 +1,23 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { WITHOUT_PODMAN_SERVICE } from '../../helpers/namespaces.js';
+import { bundlePath } from '../../helpers/paths.js';
 
 const run = promisify(execFile);
+
+/** Running, not a zombie (an orphan may wait a while for a reaper). */
+const isRunning = (pid: number) => {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 
 const servicesOn = async (socketPath: string) => {
   const { stdout } = await run('pgrep', ['-f', `system service --time=0 unix://${socketPath}`]).catch(() => ({
@@ -35,6 +46,7 @@ describe('finding Podman', () => {
     await bridge.close();
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await servicesOn(socketPath)).toEqual([]);
+    expect(existsSync(dirname(socketPath))).toBe(false);
   });
 
   it('a private service whose bridge was killed outright is ended by prune, with its folder', async () => {
@@ -57,6 +69,35 @@ describe('finding Podman', () => {
     expect(result.tempFolders).toContain(folder);
     expect(await servicesOn(socketPath)).toEqual([]);
     expect(existsSync(folder)).toBe(false);
+  });
+
+  it('a parent killed with SIGKILL: the bridge and the service it started are gone within 1 s', async () => {
+    // The parent (MATLAB's stand-in) runs the bridge with no Podman service to find, and dies.
+    const parentScript = `
+      const { spawn } = require('node:child_process');
+      const [command, ...args] = ${JSON.stringify([...WITHOUT_PODMAN_SERVICE, process.execPath, bundlePath])};
+      const bridge = spawn(command, args, {
+        stdio: ['pipe', 'pipe', 'ignore'],
+        env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent' },
+      });
+      bridge.stdout.once('data', (line) => console.log(JSON.stringify({ pid: bridge.pid, answer: String(line) })));
+      bridge.stdin.write('{"jsonrpc":"2.0","id":1,"method":"GetEngine","params":["podman"]}\\n');
+      setInterval(() => {}, 1000);
+    `;
+    const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const { pid, answer } = await new Promise<{ pid: number; answer: string }>((resolve) =>
+      parent.stdout.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString()))),
+    );
+    const socketPath = (JSON.parse(answer).result.location as string).slice('unix://'.length);
+    expect(await servicesOn(socketPath)).toHaveLength(1);
+    parent.kill('SIGKILL');
+    const killed = Date.now();
+    while ((isRunning(pid) || (await servicesOn(socketPath)).length > 0) && Date.now() - killed < 5000)
+      await delay(20);
+    expect(Date.now() - killed).toBeLessThan(1000);
+    expect(isRunning(pid)).toBe(false);
+    expect(await servicesOn(socketPath)).toEqual([]);
+    expect(existsSync(dirname(socketPath))).toBe(false);
   });
 
   it('auto-detect goes on to Podman when Docker is not there', async () => {
