@@ -88,9 +88,10 @@ const streamError = (line: Record<string, unknown>): string | undefined => {
 
 /**
  * Podman reports a layer's bytes once a second, then stores it without a word (5 s a GiB here)
- * and only then says it is complete: past 90% of its bytes its silence is not a stall.
+ * and only then says it is complete: once its rate would have brought the rest within two
+ * reports, its silence is not a stall.
  */
-const PODMAN_NEARLY_DOWNLOADED = 0.9;
+const PODMAN_REPORT_PROJECTION_MS = 2000;
 
 export const pullImage = async (
   api: DockerApi,
@@ -98,7 +99,7 @@ export const pullImage = async (
   context: WorkContext,
   engine: EngineName,
 ): Promise<string> => {
-  const nearlyDownloaded = engine === 'podman' ? PODMAN_NEARLY_DOWNLOADED : 1;
+  const projectMs = engine === 'podman' ? PODMAN_REPORT_PROJECTION_MS : 0;
   const failed = (why: string, engineMessage = why) =>
     new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${why}`, {
       data: { engineMessage },
@@ -124,7 +125,7 @@ export const pullImage = async (
       if (failure) throw failed(failure);
       context.progress.report(progress.update(line));
       // Docker reports extracting; silence after every layer arrived is local work, not a stall.
-      if (progress.allDownloaded(nearlyDownloaded)) stall.pause();
+      if (progress.allDownloaded(projectMs)) stall.pause();
       else stall.touch();
     }
   } catch (error) {

@@ -3,6 +3,9 @@ import type { ProgressUpdate } from '../../protocol/progress.js';
 interface LayerBytes {
   current: number;
   total: number;
+  /** Bytes per millisecond between its last two reports. */
+  rate: number;
+  reportedAt: number;
 }
 
 /** Sums the per-layer progress lines of a pull into one byte count. */
@@ -11,14 +14,15 @@ export class PullProgress {
   private readonly downloaded = new Set<string>();
 
   /**
-   * Every layer announced so far has arrived (or, with `nearly` < 1, has reported at least that
-   * share of its bytes): what remains (extracting, storing) is local work.
+   * Every layer announced so far has arrived: what remains (extracting, storing) is local work.
+   * With `projectMs`, a layer also counts once its last rate would have brought the rest within
+   * that time after its last report (for engines that report bytes only now and then).
    */
-  allDownloaded(nearly = 1): boolean {
+  allDownloaded(projectMs = 0): boolean {
     if (this.layers.size === 0) return false;
     for (const [id, layer] of this.layers) {
-      if (!this.downloaded.has(id) && !(layer.total > 0 && layer.current >= layer.total * nearly))
-        return false;
+      if (this.downloaded.has(id)) continue;
+      if (!(layer.total > 0 && layer.current + layer.rate * projectMs >= layer.total)) return false;
     }
     return true;
   }
@@ -28,9 +32,13 @@ export class PullProgress {
     const status = typeof line.status === 'string' ? line.status : '';
     const detail = line.progressDetail as { current?: number; total?: number } | undefined;
     if (id) {
-      const layer = this.layers.get(id) ?? { current: 0, total: 0 };
+      const layer = this.layers.get(id) ?? { current: 0, total: 0, rate: 0, reportedAt: Date.now() };
       if (status === 'Downloading' && detail?.total) {
-        layer.current = detail.current ?? layer.current;
+        const now = Date.now();
+        const current = detail.current ?? layer.current;
+        if (now > layer.reportedAt) layer.rate = (current - layer.current) / (now - layer.reportedAt);
+        layer.current = current;
+        layer.reportedAt = now;
         layer.total = detail.total;
       } else if (
         status === 'Download complete' ||
