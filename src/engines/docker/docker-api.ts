@@ -38,6 +38,14 @@ const CONNECT_ADVICE: Record<string, string> = {
     'permission denied on its socket. Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
   EPERM:
     'permission denied on its socket. Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
+  ECONNRESET: 'it closed the connection (it may have stopped). Start it again, then retry',
+  UND_ERR_SOCKET: 'it closed the connection (it may have stopped). Start it again, then retry',
+};
+
+/** A kept-alive connection the engine closed (it stopped, or restarted) is found out on reuse. */
+const isStaleConnection = (error: unknown) => {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 };
 
 /**
@@ -84,13 +92,19 @@ export class DockerApi {
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
-    try {
-      const response = await this.pool.request({
+    const send = () =>
+      this.pool.request({
         method: request.method ?? 'GET',
         path: `${this.prefix}${request.path}${search ? `?${search}` : ''}`,
         headers,
         body,
         signal: request.signal,
+      });
+    try {
+      // A GET has no effect to repeat: once more, on a new connection, says what became of the engine.
+      const response = await send().catch((error: unknown) => {
+        if ((request.method ?? 'GET') === 'GET' && isStaleConnection(error)) return send();
+        throw error;
       });
       if (response.statusCode >= 400) throw await this.httpError(response);
       return response;
