@@ -30,16 +30,30 @@ export interface ApiRequest {
   signal?: AbortSignal;
 }
 
-const CONNECT_ADVICE: Record<string, string> = {
-  ENOENT: 'its socket does not exist. Start Docker (Docker Desktop, or `sudo systemctl start docker`)',
-  ECONNREFUSED:
-    'nothing answers on its socket. Start Docker (Docker Desktop, or `sudo systemctl start docker`)',
-  EACCES:
-    'permission denied on its socket. Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
-  EPERM:
-    'permission denied on its socket. Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
-  ECONNRESET: 'it closed the connection (it may have stopped). Start it again, then retry',
-  UND_ERR_SOCKET: 'it closed the connection (it may have stopped). Start it again, then retry',
+const START_DOCKER = 'Start Docker (Docker Desktop, or `sudo systemctl start docker`)';
+const START_PODMAN =
+  'Start its service (`systemctl --user enable --now podman.socket`, or as root `sudo systemctl enable --now podman.socket`)';
+const DOCKER_GROUP = 'Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again';
+
+/** What to do when the socket does not answer, by error code: Docker's remedies, or Podman's. */
+export const connectAdvice = (code: string, engineLabel: string): string | undefined => {
+  const start = engineLabel === 'Podman' ? START_PODMAN : START_DOCKER;
+  const access =
+    engineLabel === 'Podman' ? 'Check who owns the socket, or use your own (rootless) Podman' : DOCKER_GROUP;
+  switch (code) {
+    case 'ENOENT':
+      return `its socket does not exist. ${start}`;
+    case 'ECONNREFUSED':
+      return `nothing answers on its socket. ${start}`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied on its socket. ${access}`;
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'it closed the connection (it may have stopped). Start it again, then retry';
+    default:
+      return undefined;
+  }
 };
 
 /** A kept-alive connection the engine closed (it stopped, or restarted) is found out on reuse. */
@@ -142,7 +156,7 @@ export class DockerApi {
     if (error instanceof EngineHttpError || (error as Error)?.name === 'AbortError') return error;
     const code =
       (error as NodeJS.ErrnoException)?.code ?? (error as { cause?: NodeJS.ErrnoException })?.cause?.code;
-    const advice = code ? CONNECT_ADVICE[code] : undefined;
+    const advice = code ? connectAdvice(code, this.engineLabel) : undefined;
     const reason = advice ?? `it did not answer (${(error as Error)?.message ?? String(error)})`;
     return new BridgeError(
       ErrorCode.EngineNotAnswering,

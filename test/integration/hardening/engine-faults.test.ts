@@ -66,7 +66,7 @@ describe('dockerd stopped under the bridge', () => {
     // is a race, and both are told plainly.
     expect(answer.error?.message).toMatch(
       answer.error?.code === -32002
-        ? /Docker (stopped answering|is not answering) at .*Start Docker/
+        ? /Docker (stopped answering|is not answering) at .*Start (Docker|it again)/
         : /^Command was killed \(exit code 1[34]7\): container bst_fault-exec stopped while it ran: started/,
     );
     await dockerd.start();
