@@ -2,8 +2,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
-import { Client } from '../../src/shared/http.js';
+import { socketAnswers } from '../../src/engines/podman/private-service.js';
 import { runtimeDir } from './paths.js';
+import { isRunning } from './processes.js';
 
 const ROOT = '/run/bst-containers-test/faults';
 const NETWORK = 'bst-test1';
@@ -11,22 +12,7 @@ export const FAULT_SOCKET = `${ROOT}/docker.sock`;
 export const FAULT_DOCKER_HOST = `unix://${FAULT_SOCKET}`;
 const PID_FILE = `${ROOT}/docker.pid`;
 
-/** Running, not a zombie (dockerd's parent may be a test process that never reaps it). */
-const isRunning = (pid: number) =>
-  existsSync(`/proc/${pid}/status`) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-
-const answers = async (): Promise<boolean> => {
-  const client = new Client('http://localhost', { connect: { socketPath: FAULT_SOCKET } });
-  try {
-    const response = await client.request({ path: '/_ping', method: 'GET' });
-    await response.body.dump();
-    return response.statusCode === 200;
-  } catch {
-    return false;
-  } finally {
-    await client.destroy();
-  }
-};
+const answers = () => socketAnswers(FAULT_SOCKET);
 
 const ensureNetwork = async () => {
   if ((await execa('ip', ['link', 'show', NETWORK], { reject: false })).exitCode === 0) return;

@@ -1,17 +1,8 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { bundlePath } from '../../helpers/paths.js';
-
-/** Running, not a zombie: an orphan that exited may wait a while for a reaper that is not us. */
-const isAlive = (pid: number) => {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+import { isRunning } from '../../helpers/processes.js';
 
 /** A parent (standing in for MATLAB) that starts the bridge on pipes, makes a call, and prints the bridge's PID. */
 const PARENT = `
@@ -28,11 +19,11 @@ describe('parent death', () => {
     const bridgePid = await new Promise<number>((resolve) =>
       parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))),
     );
-    expect(isAlive(bridgePid)).toBe(true);
+    expect(isRunning(bridgePid)).toBe(true);
     parent.kill('SIGKILL');
     const killed = Date.now();
-    while (isAlive(bridgePid) && Date.now() - killed < 3000) await delay(20);
-    expect(isAlive(bridgePid)).toBe(false);
+    while (isRunning(bridgePid) && Date.now() - killed < 3000) await delay(20);
+    expect(isRunning(bridgePid)).toBe(false);
     expect(Date.now() - killed).toBeLessThan(1000);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -7,17 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { WITHOUT_PODMAN_SERVICE } from '../../helpers/namespaces.js';
 import { bundlePath } from '../../helpers/paths.js';
+import { isRunning } from '../../helpers/processes.js';
 
 const run = promisify(execFile);
-
-/** Running, not a zombie (an orphan may wait a while for a reaper). */
-const isRunning = (pid: number) => {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 const servicesOn = async (socketPath: string) => {
   const { stdout } = await run('pgrep', ['-f', `system service --time=0 unix://${socketPath}`]).catch(() => ({
