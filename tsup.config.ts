@@ -4,7 +4,7 @@ export default defineConfig({
   entry: { 'bst-containers': 'src/cli/main.ts' },
   format: ['esm'],
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   outDir: 'dist',
   clean: true,
   splitting: false,
@@ -18,8 +18,9 @@ export default defineConfig({
   banner: {
     js: [
       "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      'if (Number(process.versions.node.split(".")[0]) < 20 || (process.versions.node.startsWith("20.") && Number(process.versions.node.split(".")[1]) < 18)) {',
-      '  process.stderr.write("bst-containers needs Node.js 20.18 or newer; this is Node.js " + process.versions.node + ". Install a newer Node.js (https://nodejs.org) and put it first on the PATH, or point BST_CONTAINERS_NODE at it.\\n");',
+      'const [__major, __minor] = process.versions.node.split(".").map(Number);',
+      'if (__major < 22 || (__major === 22 && __minor < 19)) {',
+      '  process.stderr.write("bst-containers needs Node.js 22.19 or newer; this is Node.js " + process.versions.node + ". Install Node.js 22 LTS (https://nodejs.org) and put it first on the PATH, or point BST_CONTAINERS_NODE at it.\\n");',
       '  process.exit(3);',
       '}',
     ].join('\n'),

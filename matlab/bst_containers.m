@@ -13,7 +13,7 @@ function varargout = bst_containers(varargin)
 % [errMsg, manifestSha] = bst_containers('GetOnlineManifest', imageSource)
 %
 % This version forwards every call to the bst-containers bridge (dist/bst-containers.js, run by
-% Node.js 20.18 or newer), started once per MATLAB session and kept running.
+% Node.js 22.19 or newer), started once per MATLAB session and kept running.
 %
 % SETTINGS:
 % bst_containers('SetBridge', bundlePath, [nodePath])  % Use another bridge bundle or node
@@ -396,7 +396,7 @@ try
     builder.redirectError(javaMethod('appendTo', 'java.lang.ProcessBuilder$Redirect', logFile));
     process = builder.start();
 catch err
-    errMsg = ['Node.js was not found (', nodePath, '): install Node.js 20.18 or newer (https://nodejs.org), ', ...
+    errMsg = ['Node.js was not found (', nodePath, '): install Node.js 22.19 or newer (https://nodejs.org), ', ...
         'or give its path with bst_containers(''SetBridge'', bundlePath, nodePath) or BST_CONTAINERS_NODE. (', ...
         strtrim(err.message), ')'];
     return;

@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# Everything below runs on the pinned Node.js, whatever `node` the machine has.
+source scripts/use-node.sh
 npx biome check .
 npx tsc --noEmit -p .
 # The engine suites one after another: they share the registry, a port and two cores.

@@ -40,7 +40,7 @@ errMsg = bst_containers('StopContainer', cname, 1);
 check(~isempty(strfind(errMsg, 'Node.js was not found')) && ~isempty(strfind(errMsg, 'BST_CONTAINERS_NODE')), 'node not found: %s', errMsg);
 bst_containers('SetBridge', '', getenv('BST_TEST_OLD_NODE'));
 errMsg = bst_containers('StopContainer', cname, 1);
-check(~isempty(strfind(errMsg, 'needs Node.js 20.18 or newer')), 'node too old: %s', errMsg);
+check(~isempty(strfind(errMsg, 'needs Node.js 22.19 or newer')), 'node too old: %s', errMsg);
 bst_containers('SetBridge', '/nonexistent/bst-containers.js', '');
 errMsg = bst_containers('StopContainer', cname, 1);
 check(~isempty(strfind(errMsg, 'was not found at /nonexistent/bst-containers.js')), 'bundle missing: %s', errMsg);
