@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { downloadToTemp } from '../download/download-to-temp.js';
-import { openDownload } from '../download/open-download.js';
+import { downloadFailed, openDownload } from '../download/open-download.js';
 import type { ContainerEngine } from '../engines/container-engine.js';
 import { familiarNameTag, parseReference, pullReference } from '../registry/reference.js';
+import { isBridgeError } from '../shared/bridge-error.js';
+import { ErrorCode } from '../shared/error-codes.js';
 import { imageReference } from '../shared/validators.js';
 import { defineMethod } from './define-method.js';
 import { classifyImageSource, type ImageSource } from './image-source.js';
@@ -43,11 +45,21 @@ const arrive = async (engine: ContainerEngine, source: ImageSource, context: Met
     case 'url': {
       // Docker and Podman load the archive as it downloads: no temp file, download and load overlap.
       if (engine.loadArchive) {
-        return engine.loadArchive(
-          await openDownload(source.url, context.progress, context.signal),
-          source.url,
-          context,
-        );
+        const download = await openDownload(source.url, context.progress, context.signal);
+        return engine.loadArchive(download, source.url, context).catch((error: unknown) => {
+          // The transfer looked whole (a close-delimited body has no length to check), but the
+          // engine found the archive cut or not an image: that is the download's failure.
+          if (isBridgeError(error) && error.code === ErrorCode.EngineFailed) {
+            const { engineMessage } = error.data as { engineMessage: string };
+            throw downloadFailed(
+              source.url,
+              `what arrived is not a whole image archive (the engine said: ${engineMessage})`,
+              error,
+              error.data,
+            );
+          }
+          throw error;
+        });
       }
       const file = await downloadToTemp(source.url, context.progress, context.signal, context.tempRoot);
       try {

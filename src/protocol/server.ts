@@ -33,6 +33,11 @@ export interface Server {
   connection: MessageConnection;
   /** Settles when the input has ended and every request in flight has been answered or cancelled. */
   closed: Promise<void>;
+  /**
+   * Answers every request in flight with -32603 and `message` (the bridge is going down on a
+   * fault it cannot recover from), settling once those answers have been written.
+   */
+  failAll(message: string): Promise<void>;
 }
 
 export const OUTPUT_NOTIFICATION = 'bst/output';
@@ -68,10 +73,15 @@ export const startServer = (options: ServerOptions): Server => {
   );
   const inFlight = new Set<LazyAbort>();
   let requestsHandled = 0;
+  let fail: (error: ResponseError<unknown>) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
 
   const handle = async (method: string, rawParams: unknown, token: CancellationToken) => {
     try {
-      return await handleRequest(method, rawParams, token);
+      return await Promise.race([handleRequest(method, rawParams, token), failed]);
     } finally {
       requestsHandled++;
     }
@@ -142,5 +152,11 @@ export const startServer = (options: ServerOptions): Server => {
     });
   });
   connection.listen();
-  return { connection, closed };
+  const failAll = async (message: string) => {
+    fail(new ResponseError(ErrorCode.InternalError, message));
+    // The answers are written a tick after their handlers settle.
+    await new Promise((next) => setImmediate(next));
+    await writer.idle();
+  };
+  return { connection, closed, failAll };
 };

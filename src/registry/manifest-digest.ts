@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { BridgeError } from '../shared/bridge-error.js';
 import { ErrorCode } from '../shared/error-codes.js';
-import { requestUrl } from '../shared/http.js';
-import { stallTimeoutMs } from '../shared/stall-timeout.js';
+import { type Dispatcher, decodeBody, httpFailureReason, requestUrl } from '../shared/http.js';
 import { parseBearerChallenge } from './bearer-challenge.js';
 import { DEFAULT_DOMAIN, type ImageReference } from './reference.js';
 
@@ -32,7 +32,24 @@ const registryFailure = (reference: string, why: string, cause?: unknown) =>
     },
   );
 
-const anonymousToken = async (challenge: Record<string, string>, signal: AbortSignal): Promise<string> => {
+/** The whole body, decoded; a close-delimited body cut short is caught by its JSON not parsing. */
+const jsonBody = async (
+  response: Dispatcher.ResponseData,
+  what: string,
+): Promise<{ bytes: Buffer; json: unknown }> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of decodeBody(response.body, response.headers['content-encoding']) as Readable) {
+    chunks.push(chunk as Buffer);
+  }
+  const bytes = Buffer.concat(chunks);
+  try {
+    return { bytes, json: JSON.parse(bytes.toString('utf8')) };
+  } catch {
+    throw new Error(`${what} is incomplete or not JSON (${bytes.length} bytes arrived)`);
+  }
+};
+
+const anonymousToken = async (challenge: Record<string, string>, signal?: AbortSignal): Promise<string> => {
   const url = new URL(challenge.realm as string);
   if (challenge.service) url.searchParams.set('service', challenge.service);
   if (challenge.scope) url.searchParams.set('scope', challenge.scope);
@@ -41,7 +58,10 @@ const anonymousToken = async (challenge: Record<string, string>, signal: AbortSi
     await response.body.dump();
     throw new Error(`the token service answered ${response.statusCode}`);
   }
-  const body = (await response.body.json()) as { token?: string; access_token?: string };
+  const body = (await jsonBody(response, "the token service's answer")).json as {
+    token?: string;
+    access_token?: string;
+  };
   const token = body.token ?? body.access_token;
   if (!token) throw new Error('the token service answered no token');
   return token;
@@ -57,10 +77,7 @@ export const fetchManifestDigest = async (
   parentSignal?: AbortSignal,
 ): Promise<string> => {
   if (ref.digest && !ref.tag) return ref.digest;
-  const timeoutMs = stallTimeoutMs();
-  const signal = parentSignal
-    ? AbortSignal.any([parentSignal, AbortSignal.timeout(timeoutMs)])
-    : AbortSignal.timeout(timeoutMs);
+  const signal = parentSignal;
   const url = `${registryBaseUrl(ref.domain)}/v2/${ref.path}/manifests/${ref.tag ?? 'latest'}`;
   try {
     let authorization: string | undefined;
@@ -90,8 +107,8 @@ export const fetchManifestDigest = async (
           return digest;
         }
         if (method === 'GET') {
-          const body = Buffer.from(await response.body.arrayBuffer());
-          return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+          const { bytes } = await jsonBody(response, 'the manifest');
+          return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
         }
         await response.body.dump();
         break;
@@ -100,10 +117,6 @@ export const fetchManifestDigest = async (
     throw registryFailure(display, 'the registry gave no digest');
   } catch (error) {
     if (error instanceof BridgeError || parentSignal?.aborted) throw error;
-    const reason =
-      (error as Error).name === 'TimeoutError'
-        ? `no answer within ${timeoutMs / 1000} s`
-        : String((error as Error).message);
-    throw registryFailure(display, reason, error);
+    throw registryFailure(display, httpFailureReason(error), error);
   }
 };

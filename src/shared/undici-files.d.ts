@@ -23,3 +23,7 @@ declare module 'undici/lib/interceptor/redirect.js' {
   import { interceptors } from 'undici';
   export default interceptors.redirect;
 }
+declare module 'undici/lib/core/connect.js' {
+  import { buildConnector } from 'undici';
+  export default buildConnector;
+}

@@ -9,12 +9,17 @@ import {
   BASE_IMAGE,
   BASE_TARBALL,
   bundlePath,
+  imageIdFile,
   imagesDir,
   NESTED_IMAGE,
   NESTED_TARBALL,
   NESTED_TARBALL_GZ,
   REGISTRY_IMAGE,
   REGISTRY_NESTED_IMAGE,
+  TINY_IMAGE,
+  TINY_TARBALL_GZ,
+  UNIQUE_IMAGE,
+  UNIQUE_TARBALL,
 } from './paths.js';
 
 // Images are built with Docker (always running in the tests) and handed to Podman as a tarball.
@@ -65,8 +70,46 @@ const pushToRegistry = async (name: string) => {
   await docker('push', name);
 };
 
+/** Saves an image built by `build` to `tarball` (and its ID beside it), then drops it from Docker. */
+const saveAndDrop = async (image: string, tarball: string, build: () => Promise<unknown>, gzip = false) => {
+  if (existsSync(tarball) && existsSync(imageIdFile(tarball))) return;
+  await build();
+  const id = await docker('image', 'inspect', '--format', '{{.Id}}', image);
+  const saved = execa('docker', ['save', image], { encoding: 'buffer', buffer: false });
+  if (gzip) await pipeline(saved.stdout, createGzip({ level: 9 }), createWriteStream(tarball));
+  else await pipeline(saved.stdout, createWriteStream(tarball));
+  await saved;
+  await writeFile(imageIdFile(tarball), id);
+  await docker('rmi', '-f', id);
+};
+
+const buildUniqueImage = async () => {
+  await dockerOk('rm', '-f', 'bst-unique-build');
+  await docker(
+    'run',
+    '--name',
+    'bst-unique-build',
+    '--entrypoint',
+    'sh',
+    BASE_IMAGE,
+    '-c',
+    'head -c 1048576 /dev/urandom > /unique',
+  );
+  await docker('commit', 'bst-unique-build', UNIQUE_IMAGE);
+  await docker('rm', 'bst-unique-build');
+};
+
+const buildTinyImage = async () => {
+  const root = await mkdtemp(join(tmpdir(), 'bst-tiny-'));
+  await writeFile(join(root, 'hello'), 'hello\n');
+  await execa('tar', ['-C', root, '-c', 'hello']).pipe('docker', ['import', '-', TINY_IMAGE]);
+  await rm(root, { recursive: true, force: true });
+};
+
 const saveTarballs = async () => {
   await mkdir(imagesDir, { recursive: true });
+  await saveAndDrop(UNIQUE_IMAGE, UNIQUE_TARBALL, buildUniqueImage);
+  await saveAndDrop(TINY_IMAGE, TINY_TARBALL_GZ, buildTinyImage, true);
   if (!existsSync(NESTED_TARBALL)) {
     await docker('tag', BASE_IMAGE, NESTED_IMAGE);
     await docker('save', '-o', NESTED_TARBALL, NESTED_IMAGE);

@@ -16,3 +16,11 @@ export const REGISTRY_NESTED_IMAGE = `${REGISTRY}/bst/tools/busybox:2`;
 export const NESTED_IMAGE = 'bst-test/nested/busybox:1';
 export const NESTED_TARBALL = `${imagesDir}/nested.tar`;
 export const NESTED_TARBALL_GZ = `${imagesDir}/nested.tar.gz`;
+/** An image no engine holds (its own random layer), saved with `docker save`: a failed import must leave no trace of it. */
+export const UNIQUE_TARBALL = `${imagesDir}/unique.tar`;
+export const UNIQUE_IMAGE = 'bst-test/unique-url:1';
+/** A one-file image, `docker save | gzip -9`: under 1 KiB, to trickle byte by byte. */
+export const TINY_TARBALL_GZ = `${imagesDir}/tiny.tar.gz`;
+export const TINY_IMAGE = 'bst-test/tiny:1';
+/** `<tarball>.id`: the image ID of each saved image that no engine keeps. */
+export const imageIdFile = (tarball: string) => `${tarball}.id`;

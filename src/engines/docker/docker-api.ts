@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
+import { faultInjectingConnector } from '../../shared/fault-injection.js';
 import { type Dispatcher, Pool } from '../../shared/http.js';
 import type { DockerEndpoint } from './endpoint.js';
 
@@ -75,6 +76,7 @@ export class DockerApi {
     private readonly engineLabel = 'Docker',
   ) {
     const origin = endpoint.kind === 'tcp' ? endpoint.origin : 'http://localhost';
+    const connect = endpoint.kind === 'socket' ? { socketPath: endpoint.socketPath } : {};
     this.pool = new Pool(origin, {
       connections: 16,
       pipelining: 1,
@@ -82,7 +84,7 @@ export class DockerApi {
       keepAliveMaxTimeout: 600_000,
       headersTimeout: 0,
       bodyTimeout: 0,
-      ...(endpoint.kind === 'socket' ? { connect: { socketPath: endpoint.socketPath } } : {}),
+      connect: faultInjectingConnector(connect) ?? connect,
     });
   }
 
