@@ -20,6 +20,7 @@ const onEveryEngine = [
   'test/integration/hardening/parent-death.test.ts',
   'test/integration/hardening/registry-faults.test.ts',
   'test/integration/hardening/http-peers.test.ts',
+  'test/integration/hardening/engine-streams.test.ts',
   'test/integration/hardening/temp-full.test.ts',
   'test/integration/hardening/prune.test.ts',
 ];

@@ -33,6 +33,7 @@ export const callOnce = async (
       progress: noProgress,
       output: (stream, text) => {
         if (stream === 'stderr' || verbose) process.stderr.write(text);
+        return undefined;
       },
     });
     process.stdout.write(render(result));

@@ -27,8 +27,12 @@ export type OutputStream = 'stdout' | 'stderr';
 export interface WorkContext {
   signal: AbortSignal;
   progress: Progress;
-  /** Output of a command as it arrives, for clients that echo it live. */
-  output: (stream: OutputStream, text: string) => void;
+  /**
+   * Output of a command as it arrives, for clients that echo it live. Settles when the client
+   * has room for more: a reader of engine output waits for it, so a slow client slows the
+   * stream rather than filling the bridge's memory.
+   */
+  output: (stream: OutputStream, text: string) => Promise<void> | undefined;
 }
 
 export interface ArrivedImage {

@@ -42,6 +42,8 @@ export interface Server {
 
 export const OUTPUT_NOTIFICATION = 'bst/output';
 const DRAIN_MS = 300;
+/** Output waiting for a slow client beyond this pauses the command's stream. */
+const OUTPUT_ROOM_BYTES = 1024 * 1024;
 
 const safely = (send: () => void) => {
   try {
@@ -116,9 +118,9 @@ export const startServer = (options: ServerOptions): Server => {
         tempRoot: options.tempRoot,
         progress: createProgress(progressToken, send),
         output: (stream, text) => {
-          if (progressToken !== undefined) {
-            safely(() => notify(OUTPUT_NOTIFICATION, { token: progressToken, stream, text }));
-          }
+          if (progressToken === undefined) return undefined;
+          safely(() => notify(OUTPUT_NOTIFICATION, { token: progressToken, stream, text }));
+          return writer.room(OUTPUT_ROOM_BYTES);
         },
       };
       return await compiled.definition.handler(params as never, context);

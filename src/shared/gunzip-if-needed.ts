@@ -1,37 +1,39 @@
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-const firstBytes = (source: Readable): Promise<Buffer | null> =>
-  new Promise((resolve, reject) => {
-    const onReadable = () => {
-      cleanup();
-      resolve((source.read() as Buffer | null) ?? null);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(null);
-    };
-    const cleanup = () => {
-      source.off('readable', onReadable);
-      source.off('end', onEnd);
-      source.off('error', reject);
-    };
-    source.once('readable', onReadable);
-    source.once('end', onEnd);
-    source.once('error', reject);
-  });
+const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * The archive as a plain tar: gzip (`docker save | gzip`, `.tgz`) is undone here, because
- * Podman's load refuses compressed archives. A failure of the source fails the result.
+ * Podman's load refuses compressed archives. The first two bytes decide, however they arrive
+ * (a trickled download gives one at a time; a small file, all of it in one chunk before its
+ * end). A failure of the source fails the result.
  */
 export const gunzipIfNeeded = async (source: Readable): Promise<Readable> => {
-  const head = await firstBytes(source);
-  if (head) source.unshift(head);
-  const isGzip = head !== null && head[0] === 0x1f && head[1] === 0x8b;
-  if (!isGzip) return source;
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const head: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < GZIP_MAGIC.length) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    length += next.value.length;
+  }
+  const start = Buffer.concat(head);
+  async function* whole() {
+    if (start.length > 0) yield start;
+    if (ended) return;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+  }
+  const archive = Readable.from(whole(), { objectMode: false });
+  const isGzip = GZIP_MAGIC.every((byte, index) => start[index] === byte);
+  if (!isGzip) return archive;
   const gunzip = createGunzip();
-  pipeline(source, gunzip, (error) => {
+  pipeline(archive, gunzip, (error) => {
     if (error) gunzip.destroy(error);
   });
   return gunzip;

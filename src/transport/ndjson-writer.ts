@@ -31,6 +31,23 @@ export class NdjsonWriter extends AbstractMessageWriter {
 
   end(): void {}
 
+  /** Settles once fewer than `bytes` wait to leave for the output (at once when they already do). */
+  room(bytes: number): Promise<void> | undefined {
+    if (this.output.writableLength < bytes || this.output.destroyed) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        this.output.off('drain', check);
+        this.output.off('close', done);
+        resolve();
+      };
+      const check = () => {
+        if (this.output.writableLength < bytes) done();
+      };
+      this.output.on('drain', check);
+      this.output.on('close', done);
+    });
+  }
+
   /** Settles once every line written so far has left for the output. */
   idle(): Promise<void> {
     if (this.output.writableLength === 0 && !this.corked) return Promise.resolve();

@@ -10,7 +10,7 @@ export interface ProcessResult {
 
 export interface RunOptions {
   signal?: AbortSignal;
-  onOutput?: (stream: OutputStream, text: string) => void;
+  onOutput?: (stream: OutputStream, text: string) => unknown;
 }
 
 /** Runs a program with an argument list (never a shell). Tests give the Apptainer engine a fake one. */

@@ -96,14 +96,14 @@ const removeQuietly = (api: DockerApi, id: string) =>
 
 const demultiplexed = async (
   body: AsyncIterable<Buffer>,
-  onFrame: (stream: 'stdout' | 'stderr', data: Buffer) => void,
+  onFrame: (stream: 'stdout' | 'stderr', data: Buffer) => Promise<void> | undefined,
 ): Promise<Buffer> => {
   const demux = new Demultiplexer();
   const chunks: Buffer[] = [];
   for await (const chunk of body) {
     for (const frame of demux.push(chunk)) {
       chunks.push(frame.data);
-      onFrame(frame.stream, frame.data);
+      await onFrame(frame.stream, frame.data);
     }
   }
   return Buffer.concat(chunks);
@@ -120,25 +120,33 @@ const LOG_GRACE_MS = 1000;
 const outputAndExit = async (api: DockerApi, id: string, context: WorkContext) => {
   const follow = new AbortController();
   const signal = AbortSignal.any([context.signal, follow.signal]);
+  let exited = false;
+  // A followed log that ends while the container still runs was cut (the engine closed it).
+  let endedEarly = false;
   const followed = api
     .request({ path: path(id, '/logs'), query: { follow: true, stdout: true, stderr: true }, signal })
     .then((response) =>
       demultiplexed(response.body, (stream, data) => context.output(stream, data.toString('utf8'))),
-    );
+    )
+    .finally(() => {
+      endedEarly = !exited;
+    });
   followed.catch(() => {});
   const { StatusCode } = await api.json<{ StatusCode: number }>({
     method: 'POST',
     path: path(id, '/wait'),
     signal: context.signal,
   });
+  exited = true;
   const timer = setTimeout(() => follow.abort(), LOG_GRACE_MS);
   let output: Buffer;
   try {
     output = await followed;
+    if (endedEarly) throw new Error('the followed log ended before the container');
   } catch (error) {
     if (context.signal.aborted) throw error;
     const response = await api.request({ path: path(id, '/logs'), query: { stdout: true, stderr: true } });
-    output = await demultiplexed(response.body, () => {});
+    output = await demultiplexed(response.body, () => undefined);
   } finally {
     clearTimeout(timer);
   }

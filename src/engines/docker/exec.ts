@@ -52,12 +52,19 @@ const createExec = async (api: DockerApi, containerName: string, cmd: string[]):
 const startExec = (api: DockerApi, execId: string, signal?: AbortSignal) =>
   api.request({ method: 'POST', path: `/exec/${execId}/start`, body: { Detach: false, Tty: false }, signal });
 
-/** The stream can end a moment before the engine records the exit code. */
-const exitCodeOf = async (api: DockerApi, execId: string): Promise<number> => {
+/**
+ * How long after its output stream ended a command may still show as running: the stream ends a
+ * moment before the engine records the exit code. Longer, and the stream was cut, not finished.
+ */
+const EXIT_RECORD_MS = 2000;
+
+/** The exit code, or undefined when the command still runs (its output stream was cut). */
+const exitCodeOf = async (api: DockerApi, execId: string): Promise<number | undefined> => {
+  const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     const info = await api.json<ExecInspect>({ path: `/exec/${execId}/json` });
     if (!info.Running && info.ExitCode !== null) return info.ExitCode;
-    if (attempt > 200) return info.ExitCode ?? -1;
+    if (performance.now() - started > EXIT_RECORD_MS) return info.Running ? undefined : (info.ExitCode ?? -1);
     await delay(Math.min(2 ** attempt, 20));
   }
 };
@@ -108,7 +115,7 @@ export const execInContainer = async (
           if (data.length === 0) continue;
         }
         chunks.push(data);
-        context.output(frame.stream, data.toString('utf8'));
+        await context.output(frame.stream, data.toString('utf8'));
       }
     }
   } catch (error) {
@@ -123,6 +130,16 @@ export const execInContainer = async (
   }
   const output = Buffer.concat(chunks).toString('utf8');
   const exitCode = await exitCodeOf(api, execId);
+  if (exitCode === undefined) {
+    // Its output can no longer reach the caller: stop it rather than leave it running unseen.
+    killAndStop();
+    await killed;
+    throw new BridgeError(
+      ErrorCode.EngineNotAnswering,
+      `The engine closed the output stream of the command in container ${containerName} while the command still ran; the command was stopped. Check that the engine is still running, then retry.`,
+      { data: { output } },
+    );
+  }
   if (exitCode !== 0) {
     // Killed by a signal: say so when the container itself stopped (the engine going down, a stop).
     const why =

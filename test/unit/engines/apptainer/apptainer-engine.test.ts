@@ -17,7 +17,7 @@ const fixture = (name: string) => readFileSync(`${repoRoot}test/fixtures/apptain
 const context = (): WorkContext => ({
   signal: new AbortController().signal,
   progress: noProgress,
-  output: () => {},
+  output: () => undefined,
 });
 const APPTAINER = '/usr/bin/apptainer';
 
