@@ -299,6 +299,10 @@ while true
             if isempty(errMsg)
                 errMsg = sprintf('bst-containers error %d', message.error.code);
             end
+            % Internal error: the bridge may be going down (a fault it cannot recover from); the next call starts a fresh one
+            if message.error.code == -32603
+                StopBridge();
+            end
         else
             result = message.result;
         end

@@ -43,6 +43,16 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
     );
   });
 
+  it('says so when the bridge stops on an internal fault, and starts a fresh one on the next call', async () => {
+    const faultFile = join(folder, 'fault-armed');
+    await writeFile(faultFile, '');
+    expectPassed(
+      await runOctave('test_shim_fault', {
+        env: { BST_CONTAINERS_TEST_FAULT: `engine-socket:${faultFile}`, BST_TEST_FAULT_FILE: faultFile },
+      }),
+    );
+  });
+
   it('gives the seed shapes for 0, 1 and several images and volumes', async () => {
     const env = {
       BST_TEST_EMPTY_ENGINE_VARIABLE: ENGINE === 'docker' ? 'DOCKER_HOST' : 'CONTAINER_HOST',
