@@ -70,14 +70,14 @@ const anonymousToken = async (challenge: Record<string, string>, signal?: AbortS
 /**
  * The digest a registry gives for a tag now, without pulling: HEAD on the manifest with the
  * anonymous bearer-token flow. When the registry omits `Docker-Content-Digest`, GET and hash.
+ * A silent or stalled registry is given up after the stall time (the outbound agent's timeouts).
  */
 export const fetchManifestDigest = async (
   ref: ImageReference,
   display: string,
-  parentSignal?: AbortSignal,
+  signal?: AbortSignal,
 ): Promise<string> => {
   if (ref.digest && !ref.tag) return ref.digest;
-  const signal = parentSignal;
   const url = `${registryBaseUrl(ref.domain)}/v2/${ref.path}/manifests/${ref.tag ?? 'latest'}`;
   try {
     let authorization: string | undefined;
@@ -116,7 +116,7 @@ export const fetchManifestDigest = async (
     }
     throw registryFailure(display, 'the registry gave no digest');
   } catch (error) {
-    if (error instanceof BridgeError || parentSignal?.aborted) throw error;
+    if (error instanceof BridgeError || signal?.aborted) throw error;
     throw registryFailure(display, httpFailureReason(error), error);
   }
 };

@@ -66,7 +66,7 @@ describe('a registry that stops answering', () => {
       const manifest = await bridge.request('GetOnlineManifest', [reference]);
       expect(manifest.error).toMatchObject({
         code: -32030,
-        message: expect.stringContaining(`no answer within ${STALL_SECONDS} s`),
+        message: expect.stringContaining(`no complete answer within ${STALL_SECONDS} s`),
       });
       const pull = await bridge.request('ImportImage', [reference]);
       expect(pull.error?.code).toBe(-32030);
