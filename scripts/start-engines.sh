@@ -44,7 +44,7 @@ if ! second_answers; then
   wait_for "second dockerd" 60 second_answers
 fi
 
-# Podman: the settings the tests need (engines.md), then its API service on the rootful socket,
+# Podman: the settings the tests need (a plain-http loopback registry, no default ulimits), then its API service on the rootful socket,
 # as podman.socket would provide it, and a second service on an empty store.
 mkdir -p /etc/containers/registries.conf.d
 if ! grep -qs 'default_ulimits' /etc/containers/containers.conf; then

@@ -13,7 +13,7 @@ import {
 } from '../helpers/engine-cli.js';
 import { REGISTRY_IMAGE } from '../helpers/paths.js';
 
-// Brainstorm's plugin lifecycle, call by call (see brainstorm-usage.md), on the real dockerd.
+// Brainstorm's plugin lifecycle, call by call, as its plugin manager makes the calls, on the real dockerd.
 const PLUGIN = 'lifecycle-test';
 const TAG = `brainstorm_${PLUGIN}`;
 const CONTAINER = `bst_${PLUGIN}`;
