@@ -37,7 +37,7 @@ export const downloadToTemp = async (
     if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
       throw downloadFailed(
         url,
-        `no space left in ${tempRoot} for it. Free space there, or set BST_CONTAINERS_TMPDIR to a folder with room.`,
+        `no space left in ${tempRoot} for it. Free space there, or set BST_CONTAINERS_TMPDIR to a folder with room`,
         error,
       );
     }
