@@ -7,7 +7,10 @@ import { isPlainObject } from './messages.js';
 const invalidParams = (method: string, why: string) =>
   new BridgeError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${why}`);
 
-/** Params by position follow the MATLAB argument order; a missing `params` means none. */
+/**
+ * Params by position follow the MATLAB argument order; a missing `params` means none. A null in
+ * that list is MATLAB's `[]`, "not given": the parameter takes its default.
+ */
 const byName = (method: CompiledMethod, params: unknown): Record<string, unknown> => {
   if (params === undefined || params === null) return {};
   if (isPlainObject(params)) return params;
@@ -18,7 +21,9 @@ const byName = (method: CompiledMethod, params: unknown): Record<string, unknown
         `takes at most ${method.positional.length} params by position (${method.positional.join(', ') || 'none'}), got ${params.length}`,
       );
     }
-    return Object.fromEntries(params.map((value, index) => [method.positional[index] as string, value]));
+    return Object.fromEntries(
+      params.flatMap((value, index) => (value === null ? [] : [[method.positional[index] as string, value]])),
+    );
   }
   throw invalidParams(method.definition.name, 'params must be an object or an array');
 };

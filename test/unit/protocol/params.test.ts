@@ -33,6 +33,15 @@ describe('parseParams', () => {
     );
   });
 
+  it("takes a null by position as MATLAB's [] (not given): the default applies", () => {
+    expect(parse('StopContainer', ['bst_x', null])).toEqual({
+      containerName: 'bst_x',
+      isForced: false,
+      engine: 'auto-detect',
+    });
+    expect(() => parse('StopContainer', [null])).toThrow('containerName is required');
+  });
+
   it('refuses too many params by position', () => {
     expect(() => parse('StopContainer', ['a', 1, 'extra'])).toThrow('takes at most 2 params by position');
   });
