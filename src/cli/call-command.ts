@@ -1,7 +1,5 @@
-import { parseParams } from '../protocol/params.js';
-import { noProgress } from '../protocol/progress.js';
-import { toResponseError } from '../protocol/response-error.js';
 import { createLogger } from '../shared/logger.js';
+import { noProgress } from '../shared/work-context.js';
 import { createRuntime } from './runtime.js';
 
 /** `bst-containers call METHOD '{json}'`: one call without the protocol, for shells and scripts. */
@@ -11,27 +9,23 @@ export const callOnce = async (
   verbose: boolean,
   render: (result: unknown) => string = (result) => `${JSON.stringify(result)}\n`,
 ): Promise<number> => {
-  const runtime = createRuntime();
+  const runtime = createRuntime(createLogger(verbose));
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   try {
-    const compiled = runtime.methods.get(method);
-    if (!compiled)
-      throw new Error(`Unknown method ${method}. Methods: ${[...runtime.methods.keys()].join(', ')}`);
-    let raw: unknown;
+    let params: unknown;
     try {
-      raw = paramsText === undefined ? {} : JSON.parse(paramsText);
+      params = paramsText === undefined ? {} : JSON.parse(paramsText);
     } catch (error) {
       throw new Error(`The params are not JSON: ${(error as Error).message}`);
     }
-    const params = parseParams(compiled, raw);
-    const result = await compiled.definition.handler(params as never, {
-      engines: runtime.engines,
-      log: createLogger(verbose),
+    const result = await runtime.dispatcher.invoke(method, params, {
       signal: abort.signal,
-      tempRoot: runtime.tempRoot,
-      progress: noProgress,
-      output: (stream, text) => {
+      get cancelled() {
+        return abort.signal.aborted;
+      },
+      progress: () => noProgress,
+      output: () => (stream, text) => {
         if (stream === 'stderr' || verbose) process.stderr.write(text);
         return undefined;
       },
@@ -39,7 +33,7 @@ export const callOnce = async (
     process.stdout.write(render(result));
     return 0;
   } catch (error) {
-    process.stderr.write(`${toResponseError(error, abort.signal.aborted).message}\n`);
+    process.stderr.write(`${(error as Error).message}\n`);
     return 1;
   } finally {
     await runtime.engines.close();

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { MethodDefinition } from '../methods/define-method.js';
+import type { MethodSchema } from '../schemas/define-schema.js';
 
 const describeParam = (name: string, schema: z.ZodType): string => {
   const optional = schema.safeParse(undefined).success;
@@ -8,7 +8,7 @@ const describeParam = (name: string, schema: z.ZodType): string => {
 };
 
 /** Method docs come from the same zod schemas that validate the calls. */
-export const helpText = (version: string, methods: MethodDefinition[]): string =>
+export const helpText = (version: string, methods: MethodSchema[]): string =>
   [
     `bst-containers ${version}: JSON-RPC 2.0 bridge to container engines, one JSON message per line on stdin/stdout.`,
     '',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import packageJson from '../../package.json' with { type: 'json' };
-import { METHODS } from '../methods/index.js';
+import { METHOD_SCHEMAS } from '../schemas/index.js';
 import { parseArgs } from './args.js';
 import { callOnce } from './call-command.js';
 import { doctor } from './doctor.js';
@@ -11,7 +11,7 @@ import { serve } from './serve.js';
 const command = parseArgs(process.argv.slice(2));
 switch (command.kind) {
   case 'help':
-    process.stdout.write(helpText(packageJson.version, METHODS));
+    process.stdout.write(helpText(packageJson.version, METHOD_SCHEMAS));
     break;
   case 'version':
     process.stdout.write(`${packageJson.version}\n`);

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { prune } from '../methods/prune.js';
+import type { prune } from '../schemas/prune.js';
 import { callOnce } from './call-command.js';
 
 type PruneResult = z.output<typeof prune.result>;

@@ -1,25 +1,29 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { LineIntake } from '../protocol/line-intake.js';
 import { startServer } from '../protocol/server.js';
-import { createLogger } from '../shared/logger.js';
+import { EXIT_GRACE_MS } from '../protocol/shutdown-timing.js';
+import { createLogger, type Logger } from '../shared/logger.js';
+import { NdjsonReader } from '../transport/ndjson-reader.js';
+import { NdjsonWriter } from '../transport/ndjson-writer.js';
 import { createRuntime } from './runtime.js';
 
 const INTERNAL_FAULT_EXIT_CODE = 70;
 
-const internalFaultMessage = (error: unknown) =>
-  `The bst-containers bridge stopped on an internal fault (${(error as Error)?.message ?? String(error)}); ` +
-  'it will be started again on the next call. Retry; if it happens again, send its log (stderr) to the developers.';
-
-/** Time allowed for in-flight work to cancel (an exec kill, a temp file removal) once stdin closes. */
-const EXIT_GRACE_MS = 900;
-
-export const serve = async (verbose: boolean): Promise<void> => {
-  const log = createLogger(verbose);
-  // Whatever a dependency prints must not corrupt the protocol stream on stdout.
+/** Whatever a dependency prints must not corrupt the protocol stream on stdout. */
+const keepConsoleOffStdout = (log: Logger) => {
   for (const name of ['log', 'info', 'debug', 'warn'] as const) {
     console[name] = (...args: unknown[]) => log.debug(args.map(String).join(' '));
   }
-  const runtime = createRuntime();
-  const { closed, failAll } = startServer({ input: process.stdin, output: process.stdout, log, ...runtime });
+};
+
+export const serve = async (verbose: boolean): Promise<void> => {
+  const log = createLogger(verbose);
+  keepConsoleOffStdout(log);
+  const runtime = createRuntime(log);
+  const writer = new NdjsonWriter(process.stdout);
+  const intake = new LineIntake((reply) => void writer.write(reply));
+  const reader = new NdjsonReader(process.stdin, intake);
+  const { closed, failAll } = startServer({ reader, writer, intake, dispatcher: runtime.dispatcher, log });
   // A throw where nothing can catch it (a library's socket handler): the state is unknown, so the
   // bridge says so to every caller and exits; the shim starts a fresh one on the next call.
   let faulted = false;
@@ -28,7 +32,7 @@ export const serve = async (verbose: boolean): Promise<void> => {
     if (faulted) return;
     faulted = true;
     setTimeout(() => process.exit(INTERNAL_FAULT_EXIT_CODE), EXIT_GRACE_MS).unref();
-    void failAll(internalFaultMessage(error))
+    void failAll(error)
       .then(() => Promise.race([runtime.engines.close(), delay(EXIT_GRACE_MS / 2)]))
       .finally(() => process.exit(INTERNAL_FAULT_EXIT_CODE));
   };

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { markTempFolder, TEMP_PREFIX } from '../leftovers/temp-folders.js';
-import type { Progress } from '../protocol/progress.js';
 import { BridgeError } from '../shared/bridge-error.js';
-import { downloadFailed, openDownload } from './open-download.js';
+import { downloadFailed, noTempSpace } from '../shared/failures.js';
+import type { Progress } from '../shared/work-context.js';
+import { openDownload } from './open-download.js';
 
 export interface DownloadedFile {
   path: string;
@@ -34,13 +35,7 @@ export const downloadToTemp = async (
   } catch (error) {
     await remove();
     if (error instanceof BridgeError || signal.aborted) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-      throw downloadFailed(
-        url,
-        `no space left in ${tempRoot} for it. Free space there, or set BST_CONTAINERS_TMPDIR to a folder with room`,
-        error,
-      );
-    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw noTempSpace(url, tempRoot, error);
     throw downloadFailed(url, (error as Error).message, error);
   }
 };

@@ -1,14 +1,8 @@
 import { type Readable, Transform } from 'node:stream';
-import type { Progress } from '../protocol/progress.js';
 import { BridgeError } from '../shared/bridge-error.js';
-import { ErrorCode } from '../shared/error-codes.js';
-import { type Dispatcher, decodeBody, httpFailureReason, requestUrl } from '../shared/http.js';
-
-export const downloadFailed = (url: string, why: string, cause?: unknown, data?: unknown) =>
-  new BridgeError(ErrorCode.DownloadFailed, `Could not download ${url}: ${why}.`, {
-    cause,
-    data: data ?? { reason: why },
-  });
+import { downloadFailed, httpFailureReason } from '../shared/failures.js';
+import { type Dispatcher, decodeBody, requestUrl } from '../shared/http.js';
+import type { Progress } from '../shared/work-context.js';
 
 /**
  * The body of a URL as it arrives, counted for progress and decoded (`Content-Encoding`). A body

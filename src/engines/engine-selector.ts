@@ -1,35 +1,28 @@
-import { BridgeError, isBridgeError } from '../shared/bridge-error.js';
+import { isBridgeError } from '../shared/bridge-error.js';
+import { type EngineChoice, type EngineName, isEngineName } from '../shared/engine-names.js';
 import { ErrorCode } from '../shared/error-codes.js';
-import { connectApptainer } from './apptainer/connect-apptainer.js';
-import {
-  type ContainerEngine,
-  ENGINE_NAMES,
-  type EngineChoice,
-  type EngineName,
-} from './container-engine.js';
-import { connectDocker } from './docker/connect-docker.js';
-import { engineLost, isConnectionLost } from './lost-engine.js';
-import { connectPodman } from './podman/connect-podman.js';
+import { noEngineFound } from '../shared/failures.js';
+import { CONNECTORS } from './connectors.js';
+import type { ContainerEngine } from './container-engine.js';
 
 /** Engines tried by `auto-detect`, in order. */
-export const AUTO_DETECT_ORDER: EngineName[] = ['docker', 'podman', 'apptainer'];
+const AUTO_DETECT_ORDER: EngineName[] = ['docker', 'podman', 'apptainer'];
 
 const notAnswering = (error: unknown) => isBridgeError(error) && error.code === ErrorCode.EngineNotAnswering;
 
 /**
  * Finds an engine once and keeps it: every later call reuses the same connection. A call that
- * fails because the engine went away drops it, so the next call looks again.
+ * fails because the engine stopped answering drops it, so the next call looks again.
  */
 export class EngineSelector {
   private readonly engines = new Map<EngineName, Promise<ContainerEngine>>();
   private autoDetected: EngineName | undefined;
-
   /** BST_CONTAINERS_ENGINE: what `auto-detect` stands for, for clients without a setting of their own. */
   private readonly preferred: EngineName | undefined;
 
-  constructor() {
-    const preferred = process.env.BST_CONTAINERS_ENGINE as EngineName | undefined;
-    this.preferred = preferred && ENGINE_NAMES.includes(preferred) ? preferred : undefined;
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {
+    const preferred = env.BST_CONTAINERS_ENGINE;
+    this.preferred = isEngineName(preferred) ? preferred : undefined;
   }
 
   async get(choice: EngineChoice = 'auto-detect'): Promise<ContainerEngine> {
@@ -46,12 +39,8 @@ export class EngineSelector {
         firstFailure ??= error;
       }
     }
-    if (isBridgeError(firstFailure) && firstFailure.code === ErrorCode.EngineNotAnswering) throw firstFailure;
-    throw new BridgeError(
-      ErrorCode.EngineNotFound,
-      'No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io) and start it; on a cluster, `module load apptainer`.',
-      { cause: firstFailure },
-    );
+    if (notAnswering(firstFailure)) throw firstFailure;
+    throw noEngineFound(firstFailure);
   }
 
   /** Runs one engine call; when the engine stopped answering, forgets it so the next call looks again. */
@@ -60,9 +49,8 @@ export class EngineSelector {
     try {
       return await work(engine);
     } catch (error) {
-      const failure = isConnectionLost(error) ? engineLost(engine, error) : error;
-      if (notAnswering(failure)) this.forget(engine.name);
-      throw failure;
+      if (notAnswering(error)) this.forget(engine.name);
+      throw error;
     }
   }
 
@@ -84,21 +72,10 @@ export class EngineSelector {
   private named(name: EngineName): Promise<ContainerEngine> {
     let engine = this.engines.get(name);
     if (!engine) {
-      engine = this.connect(name);
+      engine = CONNECTORS[name].connect(this.env);
       this.engines.set(name, engine);
       engine.catch(() => this.engines.delete(name));
     }
     return engine;
-  }
-
-  private async connect(name: EngineName): Promise<ContainerEngine> {
-    switch (name) {
-      case 'docker':
-        return connectDocker();
-      case 'podman':
-        return connectPodman();
-      case 'apptainer':
-        return connectApptainer();
-    }
   }
 }

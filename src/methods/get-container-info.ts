@@ -1,20 +1,6 @@
-import * as z from 'zod';
-import { containerName } from '../shared/validators.js';
+import { getContainerInfo as schema } from '../schemas/get-container-info.js';
 import { defineMethod } from './define-method.js';
 
-export const getContainerInfo = defineMethod({
-  name: 'GetContainerInfo',
-  summary: 'Describes a container: name, whether it runs, its volumes [host, container] and its image ID.',
-  params: { containerName },
-  result: z.object({
-    containerInfo: z.object({
-      name: z.string(),
-      isRunning: z.boolean(),
-      volumes: z.array(z.tuple([z.string(), z.string()])),
-      imageSha: z.string(),
-    }),
-  }),
-  handler: async (params, { engines }) => ({
-    containerInfo: await engines.run(params.engine, (found) => found.getContainerInfo(params.containerName)),
-  }),
-});
+export const getContainerInfo = defineMethod(schema, async (params, { engines }) => ({
+  containerInfo: await engines.run(params.engine, (found) => found.getContainerInfo(params.containerName)),
+}));

@@ -1,12 +1,6 @@
-import * as z from 'zod';
+import { getImages as schema } from '../schemas/get-images.js';
 import { defineMethod } from './define-method.js';
 
-export const getImages = defineMethod({
-  name: 'GetImages',
-  summary: 'Lists the images: one row [name:tag, image ID, manifest digest] per name, <none> where empty.',
-  params: {},
-  result: z.object({ imageList: z.array(z.tuple([z.string(), z.string(), z.string()])) }),
-  handler: async ({ engine }, { engines, signal }) => ({
-    imageList: await engines.run(engine, (found) => found.listImages(signal)),
-  }),
-});
+export const getImages = defineMethod(schema, async ({ engine }, { engines, signal }) => ({
+  imageList: await engines.run(engine, (found) => found.listImages(signal)),
+}));

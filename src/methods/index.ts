@@ -1,4 +1,5 @@
-import { type CompiledMethod, compileMethod, type MethodDefinition } from './define-method.js';
+import { METHOD_SCHEMAS } from '../schemas/index.js';
+import type { Method } from './define-method.js';
 import { execInContainer } from './exec-in-container.js';
 import { getContainerInfo } from './get-container-info.js';
 import { getEngine } from './get-engine.js';
@@ -10,19 +11,21 @@ import { removeImage } from './remove-image.js';
 import { runContainer } from './run-container.js';
 import { stopContainer } from './stop-container.js';
 
-/** Brainstorm's bst_containers set, named exactly as the MATLAB subfunctions, and Prune. */
-export const METHODS = [
-  getEngine,
-  getImages,
-  importImage,
-  runContainer,
+const HANDLERS = [
   execInContainer,
   getContainerInfo,
-  stopContainer,
-  removeImage,
+  getEngine,
+  getImages,
   getOnlineManifest,
+  importImage,
   prune,
-] as unknown as MethodDefinition[];
+  removeImage,
+  runContainer,
+  stopContainer,
+] as unknown as Method[];
 
-export const compileMethods = (): Map<string, CompiledMethod> =>
-  new Map(METHODS.map((definition) => [definition.name, compileMethod(definition)]));
+/** Every method by name, in the order of the schemas (the MATLAB subfunctions', then Prune). */
+export const methodTable = (): Map<string, Method> => {
+  const byName = new Map(HANDLERS.map((method) => [method.schema.name, method]));
+  return new Map(METHOD_SCHEMAS.map((schema) => [schema.name, byName.get(schema.name) as Method]));
+};

@@ -1,12 +1,13 @@
-import type { WorkContext } from '../engines/container-engine.js';
 import type { EngineSelector } from '../engines/engine-selector.js';
-import type { Progress } from '../protocol/progress.js';
 import type { Logger } from '../shared/logger.js';
+import type { WorkContext } from '../shared/work-context.js';
 
-export interface MethodContext extends WorkContext {
+/** What one bridge process shares between its calls. */
+export interface MethodServices {
   engines: EngineSelector;
   log: Logger;
-  progress: Progress;
   /** Where downloads are kept while they are loaded. */
   tempRoot: string;
 }
+
+export interface MethodContext extends MethodServices, WorkContext {}

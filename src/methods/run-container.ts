@@ -1,77 +1,30 @@
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
-import * as z from 'zod';
-import type { VolumePair } from '../engines/container-engine.js';
+import { runContainer as schema } from '../schemas/run-container.js';
 import { findExecutable } from '../shared/find-executable.js';
-import { splitWords } from '../shared/split-words.js';
-import {
-  absoluteContainerPath,
-  absoluteHostPath,
-  containerName,
-  flag,
-  imageIdOrReference,
-} from '../shared/validators.js';
+import type { VolumePair } from '../shared/volume-pair.js';
 import { defineMethod } from './define-method.js';
 
-const volumePair = z.tuple([absoluteHostPath, absoluteContainerPath]);
-
-const containerArgs = z
-  .union([z.array(z.string().max(65536)).max(1024), z.string().max(65536)])
-  .default([])
-  .transform((value, context) => {
-    if (Array.isArray(value)) return value;
-    try {
-      return splitWords(value);
-    } catch (error) {
-      context.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  })
-  .describe(
-    'Arguments for the image entrypoint (non-daemon runs): an array, or one string split like a shell would.',
-  );
-
-/** The seed's `-v` made missing host folders; bind mounts of the Engine API refuse them. */
+/** `docker run -v` makes missing host folders; bind mounts of the Engine API refuse them. */
 const ensureHostFolders = async (volumes: VolumePair[]) => {
   for (const [hostPath] of volumes) {
     if (isAbsolute(hostPath)) await mkdir(hostPath, { recursive: true }).catch(() => {});
   }
 };
 
-export const runContainer = defineMethod({
-  name: 'RunContainer',
-  summary:
-    "Starts a container. isDaemon: it stays up, without the image's ENTRYPOINT, for ExecInContainer. Otherwise it runs the entrypoint to the end, is removed, and its output is answered as cmdout.",
-  params: {
-    containerName,
-    imageSha: imageIdOrReference,
-    volumes: z
-      .union([z.array(volumePair).max(256), volumePair])
-      .nullish()
-      .transform((value): VolumePair[] => {
-        if (!value) return [];
-        return typeof value[0] === 'string' ? [value as VolumePair] : (value as VolumePair[]);
-      })
-      .describe('Bind mounts as [[hostPath, containerPath], ...]; host paths are absolute.'),
-    isDaemon: flag.default(false).describe('true/1: keep it running for ExecInContainer (default false).'),
-    containerArgs,
-    useGpu: flag.default(false).describe('Ask for every GPU when nvidia-smi is found on the host.'),
-  },
-  result: z.object({ cmdout: z.string().optional() }),
-  handler: async (params, context) => {
-    await ensureHostFolders(params.volumes);
-    return context.engines.run(params.engine, (found) =>
-      found.runContainer(
-        {
-          containerName: params.containerName,
-          image: params.imageSha,
-          volumes: params.volumes,
-          isDaemon: params.isDaemon,
-          containerArgs: params.containerArgs,
-          useGpu: params.useGpu && findExecutable('nvidia-smi') !== undefined,
-        },
-        context,
-      ),
-    );
-  },
+export const runContainer = defineMethod(schema, async (params, context) => {
+  await ensureHostFolders(params.volumes);
+  return context.engines.run(params.engine, (found) =>
+    found.runContainer(
+      {
+        containerName: params.containerName,
+        image: params.imageSha,
+        volumes: params.volumes,
+        isDaemon: params.isDaemon,
+        containerArgs: params.containerArgs,
+        useGpu: params.useGpu && findExecutable('nvidia-smi') !== undefined,
+      },
+      context,
+    ),
+  );
 });

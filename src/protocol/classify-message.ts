@@ -37,7 +37,7 @@ export const classifyLine = (line: Buffer): LineOutcome => {
   return classifyValue(value);
 };
 
-export const classifyValue = (value: unknown): LineOutcome => {
+const classifyValue = (value: unknown): LineOutcome => {
   if (Array.isArray(value)) {
     return invalid(
       null,

@@ -1,18 +1,7 @@
+import type { Progress, ProgressUpdate } from '../shared/work-context.js';
+import { noProgress } from '../shared/work-context.js';
+
 export type ProgressToken = string | number;
-
-export interface ProgressUpdate {
-  message?: string;
-  /** Bytes done and, when known, the total: percentage is derived from them. */
-  bytes?: number;
-  totalBytes?: number;
-}
-
-/** LSP-style work-done progress: one `begin`, throttled `report`s, one `end`. */
-export interface Progress {
-  begin(title: string, update?: ProgressUpdate): void;
-  report(update: ProgressUpdate): void;
-  end(message?: string): void;
-}
 
 export type ProgressSender = (token: ProgressToken, value: Record<string, unknown>) => void;
 
@@ -31,8 +20,7 @@ const describe = (update: ProgressUpdate): Record<string, unknown> => {
   return value;
 };
 
-export const noProgress: Progress = { begin: () => {}, report: () => {}, end: () => {} };
-
+/** LSP-style work-done progress (`$/progress`): one `begin`, throttled `report`s, one `end`. */
 export const createProgress = (token: ProgressToken | undefined, send: ProgressSender): Progress => {
   if (token === undefined) return noProgress;
   let started = false;

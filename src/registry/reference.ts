@@ -11,12 +11,17 @@ const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{
 const name = `(?:${domain}/)?${pathComponent}(?:/${pathComponent})*`;
 
 const referencePattern = new RegExp(`^(${name})(?::(${tag}))?(?:@(${digest}))?$`);
-const namePattern = new RegExp(`^${name}$`);
 
 export const DEFAULT_DOMAIN = 'docker.io';
+/** The tag a reference without one stands for: the one rule for it. */
+export const DEFAULT_TAG = 'latest';
 const MAX_NAME_LENGTH = 255;
 
 export interface ImageReference {
+  /** The reference as it was written, e.g. `alpine`, `localhost:5000/app:1`. */
+  text: string;
+  /** The name as it was written, without tag or digest, e.g. `alpine`, `localhost:5000/app`. */
+  name: string;
   /** Registry host, e.g. `docker.io`, `localhost:5000`. */
   domain: string;
   /** Repository path inside the registry, e.g. `library/alpine`. */
@@ -27,8 +32,6 @@ export interface ImageReference {
 
 export const isImageReference = (value: string): boolean =>
   referencePattern.test(value) && (referencePattern.exec(value)?.[1]?.length ?? 0) <= MAX_NAME_LENGTH;
-
-export const isImageName = (value: string): boolean => namePattern.test(value);
 
 /** Docker's rule: the first component names a registry when it looks like a host. */
 const looksLikeDomain = (component: string): boolean =>
@@ -49,6 +52,8 @@ export const parseReference = (value: string): ImageReference => {
   if (host === 'index.docker.io') host = DEFAULT_DOMAIN;
   if (host === DEFAULT_DOMAIN && !path.includes('/')) path = `library/${path}`;
   return {
+    text: value,
+    name: fullName,
     domain: host,
     path,
     ...(tagPart ? { tag: tagPart } : {}),
@@ -57,20 +62,27 @@ export const parseReference = (value: string): ImageReference => {
 };
 
 /** The short name Docker shows in RepoTags: `alpine`, `user/app`, `localhost:5000/app`. */
-export const familiarName = (ref: ImageReference): string => {
+const familiarName = (ref: ImageReference): string => {
   if (ref.domain !== DEFAULT_DOMAIN) return `${ref.domain}/${ref.path}`;
   return ref.path.startsWith('library/') ? ref.path.slice('library/'.length) : ref.path;
 };
 
-/** `name:tag` as Docker lists it, with `latest` when no tag and no digest were given. */
+/** `name:tag` as Docker lists it, with the default tag when no tag and no digest were given. */
 export const familiarNameTag = (ref: ImageReference): string | undefined => {
   if (ref.tag) return `${familiarName(ref)}:${ref.tag}`;
-  return ref.digest ? undefined : `${familiarName(ref)}:latest`;
+  return ref.digest ? undefined : `${familiarName(ref)}:${DEFAULT_TAG}`;
 };
+
+/** `name:tag` as it was written, with the default tag when none was given. */
+export const nameTag = (ref: ImageReference): string => `${ref.name}:${ref.tag ?? DEFAULT_TAG}`;
+
+/** A registry on this machine, which the engines (and Apptainer's pull) reach over plain http. */
+export const isLoopbackRegistry = (domain: string): boolean =>
+  /^(localhost|127(?:\.\d+){3}|\[::1\])(?::\d+)?$/.test(domain);
 
 /** The reference to pull: a tag or digest is always explicit, so a pull never fetches every tag. */
 export const pullReference = (ref: ImageReference): string => {
   const base = `${ref.domain}/${ref.path}`;
   if (ref.digest) return `${base}${ref.tag ? `:${ref.tag}` : ''}@${ref.digest}`;
-  return `${base}:${ref.tag ?? 'latest'}`;
+  return `${base}:${ref.tag ?? DEFAULT_TAG}`;
 };

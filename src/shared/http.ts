@@ -21,7 +21,7 @@ export { Agent, Client, Pool };
 
 export const MAX_REDIRECTS = 5;
 /** Node's own limit on an answer's header block (`--max-http-header-size`), which undici keeps. */
-const MAX_HEADER_KIB = 16;
+export const MAX_HEADER_KIB = 16;
 
 type UrlRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
   method?: Dispatcher.HttpMethod;
@@ -91,43 +91,4 @@ export const decodeBody = (body: Readable, contentEncoding: unknown): Readable =
     decoded = source.pipe(decoder);
   }
   return decoded;
-};
-
-const errorCode = (error: unknown): string | undefined =>
-  (error as NodeJS.ErrnoException)?.code ?? (error as { cause?: NodeJS.ErrnoException })?.cause?.code;
-
-/** What went wrong with an outbound request, in words a user can act on. */
-export const httpFailureReason = (error: unknown): string => {
-  const seconds = stallTimeoutMs() / 1000;
-  const message = (error as Error)?.message ?? String(error);
-  switch (errorCode(error)) {
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return `the server sent no complete answer within ${seconds} s`;
-    case 'UND_ERR_BODY_TIMEOUT':
-      return `the server sent nothing for ${seconds} s`;
-    case 'UND_ERR_HEADERS_OVERFLOW':
-      return `the server's headers are larger than ${MAX_HEADER_KIB} KiB`;
-    case 'UND_ERR_REDIRECT_MAX':
-      return `it redirected more than ${MAX_REDIRECTS} times`;
-    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
-      return 'the connection ended before the size the server announced';
-    case 'UND_ERR_SOCKET':
-      return 'the server closed the connection before the answer was complete';
-    case 'ECONNRESET':
-      return 'the server reset the connection';
-    case 'ECONNREFUSED':
-      return 'nothing answers at that address';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'its host name is not known (check the address and the network)';
-    case 'Z_DATA_ERROR':
-    case 'Z_BUF_ERROR':
-      return `its encoded body is damaged (${message})`;
-    case 'UND_ERR_INVALID_ARG':
-      if (/redirect loop/i.test(message)) return 'it redirected in a loop';
-      if (/protocol/i.test(message)) return 'it redirected to an address that is not http(s)';
-      return message;
-    default:
-      return message;
-  }
 };

@@ -10,5 +10,3 @@ export const createLogger = (verbose: boolean): Logger => ({
   },
   error: (message) => process.stderr.write(`[bst-containers] ${message}\n`),
 });
-
-export const silentLogger: Logger = { debug: () => {}, error: () => {} };

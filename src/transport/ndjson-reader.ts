@@ -5,8 +5,6 @@ import {
   type Disposable,
   type Message,
 } from 'vscode-jsonrpc/node.js';
-import { classifyLine } from '../protocol/classify-message.js';
-import type { ResponseMessage } from '../protocol/messages.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** Messages read but not yet taken by the connection, past which reading pauses. */
@@ -14,22 +12,26 @@ const HIGH_MESSAGES = 1024;
 const HIGH_BYTES = 4 * 1024 * 1024;
 
 /** Far above any real call (a 1,000,000-character cmdStr is at most 6 MB of JSON); bounds memory. */
-export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-/**
- * Reads one JSON-RPC message per line. Lines that are not valid JSON-RPC never reach
- * vscode-jsonrpc (which would drop them silently); their error replies go to `reply` instead.
- */
+/** What the reader does with the lines it frames: it knows no message rules of its own. */
+export interface LineHandlers {
+  /** The message a line holds, or undefined when the line was dealt with (answered, ignored). */
+  line(line: Buffer): Message | undefined;
+  oversize(size: number, limit: number): void;
+  /** Messages the connection handles at once, without queueing them: not counted as waiting. */
+  skipsQueue?(message: Message): boolean;
+}
+
+/** Frames one message per line for vscode-jsonrpc, with bounded memory whatever a client sends. */
 export class NdjsonReader extends AbstractMessageReader {
-  /** Requests handed on so far: the server waits for as many answers before it lets the process end. */
-  requestsRead = 0;
   private readonly sizes = new WeakMap<Message, number>();
   private waiting = 0;
   private waitingBytes = 0;
 
   constructor(
     private readonly input: Readable,
-    private readonly reply: (response: ResponseMessage) => void,
+    private readonly handlers: LineHandlers,
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
   ) {
     super();
@@ -38,22 +40,12 @@ export class NdjsonReader extends AbstractMessageReader {
   listen(callback: DataCallback): Disposable {
     const splitter = new LineSplitter(this.maxLineBytes, {
       onLine: (line) => {
-        const outcome = classifyLine(line);
-        if (outcome.kind === 'message') {
-          if ('id' in outcome.message) this.requestsRead++;
-          this.hold(outcome.message, line.length);
-          callback(outcome.message);
-        } else if (outcome.kind === 'reply') this.reply(outcome.reply);
+        const message = this.handlers.line(line);
+        if (!message) return;
+        this.hold(message, line.length);
+        callback(message);
       },
-      onOversize: (size) =>
-        this.reply({
-          jsonrpc: '2.0',
-          id: null,
-          error: {
-            code: -32600,
-            message: `Line of ${size} bytes is longer than the limit of ${this.maxLineBytes} bytes; it was ignored`,
-          },
-        }),
+      onOversize: (size) => this.handlers.oversize(size, this.maxLineBytes),
     });
     const onData = (chunk: Buffer) => splitter.push(chunk);
     const onEnd = () => {
@@ -76,10 +68,10 @@ export class NdjsonReader extends AbstractMessageReader {
   /**
    * vscode-jsonrpc takes one queued message per turn of the event loop but would read a flood
    * whole: past the high-water mark reading pauses until it catches up, so memory stays bounded
-   * whatever a client sends. Cancellations are not counted: they do not wait in its queue.
+   * whatever a client sends.
    */
   private hold(message: Message, bytes: number): void {
-    if ((message as { method?: string }).method === '$/cancelRequest') return;
+    if (this.handlers.skipsQueue?.(message)) return;
     this.sizes.set(message, bytes);
     this.waiting++;
     this.waitingBytes += bytes;

@@ -40,7 +40,7 @@ describe('bst-containers doctor', () => {
     expect(result.stdout).toContain('docker: installed, not answering');
     expect(result.stdout).toContain('sudo systemctl start docker');
     expect(result.stdout).toContain('podman: installed, not answering');
-    expect(result.stdout).toContain('podman system service');
+    expect(result.stdout).toContain('or unset CONTAINER_HOST');
   });
 
   it('for a user outside the docker group: add the user to the group; Podman still works rootless', async () => {

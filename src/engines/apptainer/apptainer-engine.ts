@@ -1,15 +1,29 @@
 import { basename } from 'node:path';
-import { familiarNameTag, parseReference } from '../../registry/reference.js';
-import { BridgeError } from '../../shared/bridge-error.js';
-import { ErrorCode } from '../../shared/error-codes.js';
-import { tail } from '../../shared/tail.js';
+import type { ImageSpec } from '../../registry/image-spec.js';
+import {
+  familiarNameTag,
+  type ImageReference,
+  isLoopbackRegistry,
+  nameTag,
+  pullReference,
+} from '../../registry/reference.js';
+import {
+  commandFailed,
+  containerExited,
+  containerNotFound,
+  engineRefused,
+  imageInUse,
+  imageNotFound,
+  nameInUse,
+  pullFailed,
+} from '../../shared/failures.js';
+import type { WorkContext } from '../../shared/work-context.js';
 import type {
   ArrivedImage,
   ContainerEngine,
   ContainerInfo,
+  ContainerSpec,
   ImageRow,
-  RunOptions,
-  WorkContext,
 } from '../container-engine.js';
 import {
   buildFromArchiveCommand,
@@ -24,8 +38,8 @@ import { parseInstanceList } from './instance-list.js';
 import type { ProcessResult, ProcessRunner } from './process-runner.js';
 import { type SifRecord, SifStore } from './sif-store.js';
 
-const isLoopbackRegistry = (reference: string) =>
-  /^(localhost|127(?:\.\d+){3}|\[::1\])(:\d+)?\//.test(reference);
+/** How the SIF store finds an image: by ID, or by `name:tag` with the default tag. */
+const storeKey = (image: ImageSpec): string => (image.kind === 'id' ? image.id : nameTag(image.reference));
 
 /**
  * Apptainer (or Singularity) through its CLI. Images are SIF files in a folder the bridge owns,
@@ -52,18 +66,17 @@ export class ApptainerEngine implements ContainerEngine {
     return (await this.store.list()).map((record): ImageRow => [record.name, record.sha256, '<none>']);
   }
 
-  async pullImage(reference: string, context: WorkContext): Promise<string> {
-    const name = familiarNameTag(parseReference(reference)) ?? reference;
+  async pullImage(ref: ImageReference, context: WorkContext): Promise<string> {
+    const reference = pullReference(ref);
+    const name = familiarNameTag(ref) ?? reference;
     const scratch = await this.store.scratchPath();
     context.progress.begin(`Pulling ${reference} into a SIF`);
-    await this.apptainer(
-      pullCommand(scratch, reference, isLoopbackRegistry(reference)),
-      `Could not pull ${reference}`,
-      {
-        signal: context.signal,
-        code: ErrorCode.RegistryFailed,
-      },
+    const result = await this.run(
+      this.location,
+      pullCommand(scratch, reference, isLoopbackRegistry(ref.domain)),
+      { signal: context.signal },
     );
+    if (result.exitCode !== 0) throw pullFailed(reference, outputOf(result));
     const record = await this.store.register(scratch, name);
     context.progress.end(`Pulled ${reference}`);
     return record.sha256;
@@ -85,40 +98,36 @@ export class ApptainerEngine implements ContainerEngine {
     return { imageId: record.sha256, names: [name] };
   }
 
-  async tagImage(image: string, nameTag: string): Promise<void> {
-    await this.store.addName(await this.oneImage(image), nameTag);
+  async tagImage(imageId: string, name: ImageReference): Promise<void> {
+    await this.store.addName(await this.oneImage({ kind: 'id', id: imageId }), nameTag(name));
   }
 
-  async untagImage(nameTag: string): Promise<void> {
-    for (const record of await this.store.find(nameTag)) await this.store.removeName(record);
+  async untagImage(listedName: string): Promise<void> {
+    for (const record of await this.store.find(listedName)) await this.store.removeName(record);
   }
 
-  async removeImage(image: string, isForced: boolean): Promise<void> {
-    const records = await this.store.find(image);
-    if (records.length === 0) throw imageNotFound(image);
+  async removeImage(image: ImageSpec, isForced: boolean): Promise<void> {
+    const records = await this.store.find(storeKey(image));
+    if (records.length === 0) throw imageNotFound(storeKey(image), this.name);
     if (!isForced) {
       const inUse = (await this.instances()).filter((instance) =>
         records.some((record) => record.file === instance.img),
       );
       if (inUse.length > 0) {
-        throw new BridgeError(
-          ErrorCode.Conflict,
-          `Image ${image} is in use by instance ${inUse.map((instance) => instance.instance).join(', ')}: stop it, or remove the image with isForced=1.`,
+        throw imageInUse(
+          storeKey(image),
+          undefined,
+          inUse.map((instance) => `instance ${instance.instance}`),
         );
       }
     }
     for (const record of records) await this.store.removeName(record);
   }
 
-  async runContainer(options: RunOptions, context: WorkContext): Promise<{ cmdout?: string }> {
+  async runContainer(options: ContainerSpec, context: WorkContext): Promise<{ cmdout?: string }> {
     const sif = await this.oneImage(options.image);
     if (options.isDaemon) {
-      if ((await this.instances(options.containerName)).length > 0) {
-        throw new BridgeError(
-          ErrorCode.Conflict,
-          `An instance named ${options.containerName} already exists: remove it first with StopContainer('${options.containerName}', 1).`,
-        );
-      }
+      if ((await this.instances(options.containerName)).length > 0) throw nameInUse(options.containerName);
       await this.apptainer(
         instanceStartCommand(sif.file, options.containerName, options.volumes, options.useGpu),
         `Could not start instance ${options.containerName}`,
@@ -139,13 +148,7 @@ export class ApptainerEngine implements ContainerEngine {
         onOutput: context.output,
       },
     );
-    if (result.exitCode !== 0) {
-      throw new BridgeError(
-        ErrorCode.CommandFailed,
-        `Container ${options.containerName} exited with code ${result.exitCode}${result.all.trim() ? `: ${tail(result.all)}` : ''}`,
-        { data: { exitCode: result.exitCode, output: result.all } },
-      );
-    }
+    if (result.exitCode !== 0) throw containerExited(options.containerName, result.exitCode, result.all);
     return { cmdout: result.all };
   }
 
@@ -155,13 +158,7 @@ export class ApptainerEngine implements ContainerEngine {
       signal: context.signal,
       onOutput: context.output,
     });
-    if (result.exitCode !== 0) {
-      throw new BridgeError(
-        ErrorCode.CommandFailed,
-        `Command failed with exit code ${result.exitCode} in container ${containerName}${result.all.trim() ? `: ${tail(result.all)}` : ' (it printed nothing)'}`,
-        { data: { exitCode: result.exitCode, output: result.all } },
-      );
-    }
+    if (result.exitCode !== 0) throw commandFailed(containerName, result.exitCode, result.all);
     return result.all;
   }
 
@@ -169,9 +166,7 @@ export class ApptainerEngine implements ContainerEngine {
     const [instance] = (await this.instances(containerName)).filter(
       (entry) => entry.instance === containerName,
     );
-    if (!instance) {
-      throw new BridgeError(ErrorCode.ContainerNotFound, `No container named ${containerName} exists.`);
-    }
+    if (!instance) throw containerNotFound(containerName);
     const record = await this.store.loadInstance(containerName);
     const image = (await this.store.list()).find((sif) => sif.file === instance.img);
     return {
@@ -186,10 +181,8 @@ export class ApptainerEngine implements ContainerEngine {
     const result = await this.run(this.location, instanceStopCommand(containerName, isForced));
     await this.store.forgetInstance(containerName);
     if (result.exitCode !== 0) {
-      if (/no instance found/i.test(result.all)) {
-        throw new BridgeError(ErrorCode.ContainerNotFound, `No container named ${containerName} exists.`);
-      }
-      throw commandFailed(`Could not stop instance ${containerName}`, result);
+      if (/no instance found/i.test(result.all)) throw containerNotFound(containerName, result.all);
+      throw refused(`Could not stop instance ${containerName}`, result);
     }
   }
 
@@ -197,38 +190,25 @@ export class ApptainerEngine implements ContainerEngine {
 
   private async instances(name?: string) {
     const result = await this.run(this.location, instanceListCommand(name));
-    if (result.exitCode !== 0) throw commandFailed('Could not list Apptainer instances', result);
+    if (result.exitCode !== 0) throw refused('Could not list Apptainer instances', result);
     return parseInstanceList(result.stdout);
   }
 
-  private async oneImage(image: string): Promise<SifRecord> {
-    const [record] = await this.store.find(image);
-    if (!record) throw imageNotFound(image);
+  private async oneImage(image: ImageSpec): Promise<SifRecord> {
+    const [record] = await this.store.find(storeKey(image));
+    if (!record) throw imageNotFound(storeKey(image), this.name);
     return record;
   }
 
-  private async apptainer(
-    args: string[],
-    what: string,
-    options: { signal?: AbortSignal; code?: (typeof ErrorCode)[keyof typeof ErrorCode] } = {},
-  ): Promise<ProcessResult> {
+  private async apptainer(args: string[], what: string, options: { signal?: AbortSignal } = {}) {
     const result = await this.run(this.location, args, options.signal ? { signal: options.signal } : {});
-    if (result.exitCode !== 0) throw commandFailed(what, result, options.code);
+    if (result.exitCode !== 0) throw refused(what, result);
     return result;
   }
 }
 
-const imageNotFound = (image: string) =>
-  new BridgeError(
-    ErrorCode.ImageNotFound,
-    `Image ${image} was not found among the SIF images of bst-containers.`,
-  );
+const outputOf = (result: ProcessResult) =>
+  result.all.trim() || `apptainer exited with code ${result.exitCode}`;
 
-const commandFailed = (
-  what: string,
-  result: ProcessResult,
-  code: (typeof ErrorCode)[keyof typeof ErrorCode] = ErrorCode.EngineFailed,
-) =>
-  new BridgeError(code, `${what}: ${tail(result.all) || `apptainer exited with code ${result.exitCode}`}`, {
-    data: { exitCode: result.exitCode, engineMessage: result.all },
-  });
+const refused = (what: string, result: ProcessResult) =>
+  engineRefused(what, outputOf(result), { exitCode: result.exitCode });

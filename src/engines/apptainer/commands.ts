@@ -1,4 +1,4 @@
-import type { VolumePair } from '../container-engine.js';
+import type { VolumePair } from '../../shared/volume-pair.js';
 
 // Command lines as documented in the Apptainer manual pages (apptainer-pull(1), -build(1),
 // -instance-start(1), -run(1), -exec(1), -instance-list(1), -instance-stop(1)).

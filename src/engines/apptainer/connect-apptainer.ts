@@ -1,5 +1,4 @@
-import { BridgeError } from '../../shared/bridge-error.js';
-import { ErrorCode } from '../../shared/error-codes.js';
+import { engineNotFound, programFailed } from '../../shared/failures.js';
 import { findExecutable } from '../../shared/find-executable.js';
 import { ApptainerEngine } from './apptainer-engine.js';
 import { versionCommand } from './commands.js';
@@ -16,16 +15,11 @@ export const connectApptainer = async (
   run: ProcessRunner = runProcess,
 ): Promise<ApptainerEngine> => {
   const program = findApptainer(env);
-  if (!program) {
-    throw new BridgeError(
-      ErrorCode.EngineNotFound,
-      'Container engine apptainer was not found. On a cluster, load it first (`module load apptainer`).',
-    );
-  }
+  if (!program) throw engineNotFound('apptainer');
   const result = await run(program, versionCommand());
   const version = parseVersion(result.stdout);
   if (result.exitCode !== 0 || !version) {
-    throw new BridgeError(ErrorCode.EngineNotAnswering, `${program} --version failed: ${result.all.trim()}`);
+    throw programFailed('apptainer', program, result.all);
   }
   return new ApptainerEngine(program, defaultSifFolder(env), run, version);
 };

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import type { OutputStream } from '../container-engine.js';
+import type { OutputStream } from '../../shared/work-context.js';
 
 export interface ProcessResult {
   exitCode: number;
@@ -8,13 +8,17 @@ export interface ProcessResult {
   all: string;
 }
 
-export interface RunOptions {
+export interface ProcessOptions {
   signal?: AbortSignal;
   onOutput?: (stream: OutputStream, text: string) => unknown;
 }
 
 /** Runs a program with an argument list (never a shell). Tests give the Apptainer engine a fake one. */
-export type ProcessRunner = (file: string, args: string[], options?: RunOptions) => Promise<ProcessResult>;
+export type ProcessRunner = (
+  file: string,
+  args: string[],
+  options?: ProcessOptions,
+) => Promise<ProcessResult>;
 
 const KILL_GRACE_MS = 1000;
 

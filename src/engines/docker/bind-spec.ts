@@ -1,4 +1,4 @@
-import type { VolumePair } from '../container-engine.js';
+import type { VolumePair } from '../../shared/volume-pair.js';
 
 const WINDOWS_DRIVE = /^[A-Za-z]:[\\/]/;
 

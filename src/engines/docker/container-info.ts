@@ -1,4 +1,5 @@
-import type { ContainerInfo, VolumePair } from '../container-engine.js';
+import type { VolumePair } from '../../shared/volume-pair.js';
+import type { ContainerInfo } from '../container-engine.js';
 import { parseBindSpec } from './bind-spec.js';
 
 interface Mount {

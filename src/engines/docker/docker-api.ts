@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { BridgeError } from '../../shared/bridge-error.js';
-import { ErrorCode } from '../../shared/error-codes.js';
+import type { EngineName } from '../../shared/engine-names.js';
+import { engineNotAnswering } from '../../shared/failures.js';
 import { faultInjectingConnector } from '../../shared/fault-injection.js';
 import { type Dispatcher, Pool } from '../../shared/http.js';
 import type { DockerEndpoint } from './endpoint.js';
@@ -31,32 +31,6 @@ export interface ApiRequest {
   signal?: AbortSignal;
 }
 
-const START_DOCKER = 'Start Docker (Docker Desktop, or `sudo systemctl start docker`)';
-const START_PODMAN =
-  'Start its service (`systemctl --user enable --now podman.socket`, or as root `sudo systemctl enable --now podman.socket`)';
-const DOCKER_GROUP = 'Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again';
-
-/** What to do when the socket does not answer, by error code: Docker's remedies, or Podman's. */
-export const connectAdvice = (code: string, engineLabel: string): string | undefined => {
-  const start = engineLabel === 'Podman' ? START_PODMAN : START_DOCKER;
-  const access =
-    engineLabel === 'Podman' ? 'Check who owns the socket, or use your own (rootless) Podman' : DOCKER_GROUP;
-  switch (code) {
-    case 'ENOENT':
-      return `its socket does not exist. ${start}`;
-    case 'ECONNREFUSED':
-      return `nothing answers on its socket. ${start}`;
-    case 'EACCES':
-    case 'EPERM':
-      return `permission denied on its socket. ${access}`;
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'it closed the connection (it may have stopped). Start it again, then retry';
-    default:
-      return undefined;
-  }
-};
-
 /** A kept-alive connection the engine closed (it stopped, or restarted) is found out on reuse. */
 const isStaleConnection = (error: unknown) => {
   const code = (error as NodeJS.ErrnoException)?.code;
@@ -73,7 +47,7 @@ export class DockerApi {
 
   constructor(
     readonly endpoint: DockerEndpoint,
-    private readonly engineLabel = 'Docker',
+    private readonly engine: EngineName,
   ) {
     const origin = endpoint.kind === 'tcp' ? endpoint.origin : 'http://localhost';
     const connect = endpoint.kind === 'socket' ? { socketPath: endpoint.socketPath } : {};
@@ -156,14 +130,6 @@ export class DockerApi {
 
   private translate(error: unknown): unknown {
     if (error instanceof EngineHttpError || (error as Error)?.name === 'AbortError') return error;
-    const code =
-      (error as NodeJS.ErrnoException)?.code ?? (error as { cause?: NodeJS.ErrnoException })?.cause?.code;
-    const advice = code ? connectAdvice(code, this.engineLabel) : undefined;
-    const reason = advice ?? `it did not answer (${(error as Error)?.message ?? String(error)})`;
-    return new BridgeError(
-      ErrorCode.EngineNotAnswering,
-      `${this.engineLabel} is not answering at ${this.endpoint.description}: ${reason}.`,
-      { data: { code, engineMessage: (error as Error)?.message }, cause: error },
-    );
+    return engineNotAnswering(this.engine, this.endpoint.description, error);
   }
 }

@@ -1,20 +1,26 @@
 import type { Readable } from 'node:stream';
-import {
-  type ArrivedImage,
-  type ContainerEngine,
-  type ContainerInfo,
-  ENGINE_LABELS,
-  type EngineName,
-  type ImageRow,
-  type RunOptions,
-  type WorkContext,
+import type { ImageSpec } from '../../registry/image-spec.js';
+import type { ImageReference } from '../../registry/reference.js';
+import { engineNotAnswering, engineRefused, isConnectionCut } from '../../shared/failures.js';
+import type { WorkContext } from '../../shared/work-context.js';
+import type {
+  ArrivedImage,
+  ContainerEngine,
+  ContainerInfo,
+  ContainerSpec,
+  ImageRow,
 } from '../container-engine.js';
-import { inspectContainer, runContainer, stopContainer } from './containers.js';
-import { DockerApi } from './docker-api.js';
+import { inspectContainer, stopContainer } from './containers.js';
+import type { EngineDialect } from './dialect.js';
+import { DockerApi, isEngineHttpError } from './docker-api.js';
 import type { DockerEndpoint } from './endpoint.js';
 import { execInContainer } from './exec.js';
-import { listImages, loadArchive, loadImage, pullImage, removeImage, tagImage } from './images.js';
+import { listImages } from './image-list.js';
+import { removeImage, tagImage } from './image-names.js';
+import { loadArchive, loadImage } from './load-image.js';
 import { pruneContainers } from './prune-containers.js';
+import { pullImage } from './pull-image.js';
+import { runContainer } from './run-container.js';
 
 /** The API version the bridge speaks: old enough for Docker 20.10 and Podman's compat API. */
 const PREFERRED_API_VERSION = '1.41';
@@ -25,27 +31,32 @@ const olderVersion = (a: string, b: string) => {
   return aMajor !== bMajor ? (aMajor < bMajor ? a : b) : aMinor <= bMinor ? a : b;
 };
 
-/** Docker, or any engine serving the Docker Engine API (Podman's compat API). */
+/**
+ * Docker, or any engine serving the Docker Engine API (Podman's compat API), with its dialect.
+ * Every call leaves as a BridgeError: what the engine refused, or that it stopped answering.
+ */
 export class DockerEngine implements ContainerEngine {
+  readonly name: EngineDialect['engine'];
   readonly location: string;
   private readonly api: DockerApi;
 
   private constructor(
-    readonly name: EngineName,
+    private readonly dialect: EngineDialect,
     endpoint: DockerEndpoint,
     private readonly onClose?: () => Promise<void>,
   ) {
-    this.api = new DockerApi(endpoint, ENGINE_LABELS[name]);
+    this.name = dialect.engine;
+    this.api = new DockerApi(endpoint, dialect.engine);
     this.location = endpoint.description;
   }
 
   /** Connects and checks the engine answers; the API version is fixed from its `_ping` answer. */
   static async connect(
-    name: EngineName,
+    dialect: EngineDialect,
     endpoint: DockerEndpoint,
     onClose?: () => Promise<void>,
   ): Promise<DockerEngine> {
-    const engine = new DockerEngine(name, endpoint, onClose);
+    const engine = new DockerEngine(dialect, endpoint, onClose);
     try {
       const response = await engine.api.request({ path: '/_ping' });
       await response.body.dump();
@@ -62,63 +73,80 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async version(): Promise<string> {
-    const { Version, ApiVersion } = await this.api.json<{ Version?: string; ApiVersion?: string }>({
-      path: '/version',
+  version(): Promise<string> {
+    return this.guard(async () => {
+      const { Version, ApiVersion } = await this.api.json<{ Version?: string; ApiVersion?: string }>({
+        path: '/version',
+      });
+      return `${Version ?? 'unknown'} (API ${ApiVersion ?? 'unknown'})`;
     });
-    return `${Version ?? 'unknown'} (API ${ApiVersion ?? 'unknown'})`;
   }
 
   listImages(signal?: AbortSignal): Promise<ImageRow[]> {
-    return listImages(this.api, this.name === 'docker', signal);
+    return this.guard(() => listImages(this.api, this.dialect, signal));
   }
 
-  pullImage(reference: string, context: WorkContext): Promise<string> {
-    return pullImage(this.api, reference, context, this.name);
+  pullImage(reference: ImageReference, context: WorkContext): Promise<string> {
+    return this.guard(() => pullImage(this.api, this.dialect, reference, context));
   }
 
   loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage> {
-    return loadImage(this.api, tarballPath, context);
+    return this.guard(() => loadImage(this.api, this.name, tarballPath, context));
   }
 
   loadArchive(archive: Readable, source: string, context: WorkContext): Promise<ArrivedImage> {
-    return loadArchive(this.api, archive, source, context);
+    return this.guard(() => loadArchive(this.api, this.name, archive, source, context));
   }
 
-  tagImage(image: string, nameTag: string): Promise<void> {
-    return tagImage(this.api, image, nameTag);
+  tagImage(imageId: string, name: ImageReference): Promise<void> {
+    return this.guard(() => tagImage(this.api, imageId, name));
   }
 
   untagImage(nameTag: string): Promise<void> {
-    return removeImage(this.api, nameTag, false);
+    return this.guard(() => removeImage(this.api, this.name, nameTag, false));
   }
 
-  runContainer(options: RunOptions, context: WorkContext): Promise<{ cmdout?: string }> {
-    return runContainer(this.api, this.name, options, context);
+  runContainer(spec: ContainerSpec, context: WorkContext): Promise<{ cmdout?: string }> {
+    return this.guard(() => runContainer(this.api, this.dialect, spec, context));
   }
 
   execInContainer(containerName: string, command: string, context: WorkContext): Promise<string> {
-    return execInContainer(this.api, containerName, command, context);
+    return this.guard(() => execInContainer(this.api, this.dialect, containerName, command, context));
   }
 
   getContainerInfo(containerName: string): Promise<ContainerInfo> {
-    return inspectContainer(this.api, containerName);
+    return this.guard(() => inspectContainer(this.api, containerName));
   }
 
   stopContainer(containerName: string, isForced: boolean): Promise<void> {
-    return stopContainer(this.api, containerName, isForced);
+    return this.guard(() => stopContainer(this.api, containerName, isForced));
   }
 
-  removeImage(image: string, isForced: boolean): Promise<void> {
-    return removeImage(this.api, image, isForced);
+  removeImage(image: ImageSpec, isForced: boolean): Promise<void> {
+    return this.guard(() => removeImage(this.api, this.name, image, isForced));
   }
 
   pruneContainers(dryRun: boolean): Promise<string[]> {
-    return pruneContainers(this.api, dryRun);
+    return this.guard(() => pruneContainers(this.api, dryRun));
   }
 
   async close(): Promise<void> {
     await this.api.close();
     await this.onClose?.();
+  }
+
+  /** What the Engine API said that no call put in its own words, and a connection cut mid-answer. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isEngineHttpError(error)) {
+        throw engineRefused('The container engine refused the call', error.message, {
+          statusCode: error.statusCode,
+        });
+      }
+      if (isConnectionCut(error)) throw engineNotAnswering(this.name, this.location, error);
+      throw error;
+    }
   }
 }

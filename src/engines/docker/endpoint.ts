@@ -40,7 +40,7 @@ export const parseDockerHost = (host: string): DockerEndpoint => {
 };
 
 /** Docker's default sockets, in the order the Docker CLI and Docker Desktop use them. */
-export const defaultDockerSockets = ({ env, platform, home }: EndpointEnvironment): string[] => {
+const defaultDockerSockets = ({ env, platform, home }: EndpointEnvironment): string[] => {
   if (platform === 'win32') return [WINDOWS_PIPE];
   const sockets = [
     '/var/run/docker.sock',
@@ -82,7 +82,8 @@ const contextEndpoint = ({ env, home }: EndpointEnvironment): DockerEndpoint | u
  * `currentContext`), then the first default socket that exists (the first default when none
  * does, so the message names the usual place).
  */
-export const resolveDockerEndpoint = (environment = defaultEnvironment()): DockerEndpoint => {
+export const resolveDockerEndpoint = (given: Partial<EndpointEnvironment> = {}): DockerEndpoint => {
+  const environment = { ...defaultEnvironment(), ...given };
   const host = environment.env.DOCKER_HOST;
   if (host) return parseDockerHost(host);
   const fromContext = contextEndpoint(environment);

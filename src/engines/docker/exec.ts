@@ -1,50 +1,30 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { BridgeError } from '../../shared/bridge-error.js';
-import { ErrorCode } from '../../shared/error-codes.js';
-import { tail } from '../../shared/tail.js';
-import type { WorkContext } from '../container-engine.js';
-import { containerNotFound, inspectContainer } from './containers.js';
+import {
+  commandFailed,
+  containerNotFound,
+  containerNotRunning,
+  isConnectionCut,
+  outputStreamCut,
+} from '../../shared/failures.js';
+import type { WorkContext } from '../../shared/work-context.js';
+import { containerPath, inspectContainer } from './containers.js';
+import type { EngineDialect } from './dialect.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
-import { Demultiplexer } from './multiplex.js';
+import { commandReportingPidAndExit, killGroupCommand, readExecStream } from './exec-stream.js';
 
-/**
- * `sh -c CMD`, after printing the shell's PID on stderr: the Engine API cannot kill an exec, so
- * cancelling needs the PID to kill the process group inside the container (`exec` keeps the PID).
- * The command's stderr joins its stdout in one pipe: two pipes would lose their relative order.
- */
-const wrapped = (command: string) => ['sh', '-c', 'echo "$$" >&2; exec sh -c "$1" 2>&1', 'sh', command];
-const killCommand = (pid: string) => [
-  'sh',
-  '-c',
-  'kill -KILL -- "-$1" 2>/dev/null || kill -KILL "$1"',
-  'sh',
-  pid,
-];
-
+/** How long a cancelled call keeps reading for the PID it needs to kill the command. */
 const PID_WAIT_MS = 2000;
-
-interface ExecInspect {
-  Running: boolean;
-  ExitCode: number | null;
-}
 
 const createExec = async (api: DockerApi, containerName: string, cmd: string[]): Promise<string> => {
   try {
     const { Id } = await api.json<{ Id: string }>({
       method: 'POST',
-      path: `/containers/${encodeURIComponent(containerName)}/exec`,
+      path: containerPath(containerName, '/exec'),
       body: { AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false, Cmd: cmd },
     });
     return Id;
   } catch (error) {
     if (isEngineHttpError(error, 404)) throw containerNotFound(containerName, error.message);
-    if (isEngineHttpError(error, 409)) {
-      throw new BridgeError(
-        ErrorCode.Conflict,
-        `Container ${containerName} is not running: start it with RunContainer first.`,
-        { data: { engineMessage: error.message } },
-      );
-    }
+    if (isEngineHttpError(error, 409)) throw containerNotRunning(containerName, error.message);
     throw error;
   }
 };
@@ -52,105 +32,126 @@ const createExec = async (api: DockerApi, containerName: string, cmd: string[]):
 const startExec = (api: DockerApi, execId: string, signal?: AbortSignal) =>
   api.request({ method: 'POST', path: `/exec/${execId}/start`, body: { Detach: false, Tty: false }, signal });
 
-/**
- * How long after its output stream ended a command may still show as running: the stream ends a
- * moment before the engine records the exit code. Longer, and the stream was cut, not finished.
- */
-const EXIT_RECORD_MS = 2000;
+/** Kills the command's process group inside the container, once its PID is known. */
+class CommandKiller {
+  private pid: string | undefined;
+  private killed: Promise<void> | undefined;
+  readonly streamAbort = new AbortController();
 
-/** The exit code, or undefined when the command still runs (its output stream was cut). */
-const exitCodeOf = async (api: DockerApi, execId: string): Promise<number | undefined> => {
-  const started = performance.now();
-  for (let attempt = 0; ; attempt++) {
-    const info = await api.json<ExecInspect>({ path: `/exec/${execId}/json` });
-    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
-    if (performance.now() - started > EXIT_RECORD_MS) return info.Running ? undefined : (info.ExitCode ?? -1);
-    await delay(Math.min(2 ** attempt, 20));
+  constructor(
+    private readonly api: DockerApi,
+    private readonly containerName: string,
+  ) {}
+
+  pidArrived(pid: string, cancelled: boolean): void {
+    this.pid = pid;
+    if (cancelled) this.kill();
+  }
+
+  /** Until the PID has arrived there is nothing to kill: the stream is read on until it does. */
+  kill(): void {
+    if (!this.pid) return;
+    this.killed ??= this.run(this.pid).catch(() => {});
+    this.streamAbort.abort();
+  }
+
+  async killAndWait(): Promise<void> {
+    this.kill();
+    await this.killed;
+  }
+
+  private async run(pid: string): Promise<void> {
+    const killer = await createExec(this.api, this.containerName, killGroupCommand(pid));
+    await (await startExec(this.api, killer)).body.dump();
+  }
+}
+
+interface CommandEnd {
+  output: Buffer;
+  /** As the wrapper reported it; undefined when the stream ended without its report. */
+  exitCode?: number;
+  /** The error that ended the output stream early (the engine, or the way to it, closed it). */
+  cut?: unknown;
+}
+
+/** Runs the command and reads its output; a cancel kills it in the container. */
+const runCommand = async (
+  api: DockerApi,
+  execId: string,
+  killer: CommandKiller,
+  context: WorkContext,
+): Promise<CommandEnd> => {
+  const onAbort = () => {
+    killer.kill();
+    setTimeout(() => killer.streamAbort.abort(), PID_WAIT_MS).unref();
+  };
+  context.signal.addEventListener('abort', onAbort, { once: true });
+  const chunks: Buffer[] = [];
+  try {
+    const response = await startExec(api, execId, killer.streamAbort.signal);
+    const exitCode = await readExecStream(response.body, {
+      onPid: (pid) => killer.pidArrived(pid, context.signal.aborted),
+      onOutput: (stream, data) => {
+        chunks.push(data);
+        return context.output(stream, data.toString('utf8'));
+      },
+    });
+    return { output: Buffer.concat(chunks), ...(exitCode === undefined ? {} : { exitCode }) };
+  } catch (error) {
+    if (context.signal.aborted || isConnectionCut(error))
+      return { output: Buffer.concat(chunks), cut: error };
+    throw error;
+  } finally {
+    context.signal.removeEventListener('abort', onAbort);
   }
 };
 
-const killInContainer = async (api: DockerApi, containerName: string, pid: string): Promise<void> => {
-  const killer = await createExec(api, containerName, killCommand(pid));
-  const response = await startExec(api, killer);
-  await response.body.dump();
+/**
+ * The stream ended without the wrapper's exit report: the wrapper was killed (its container
+ * stopped under it), or the stream was closed while the command still runs, which is then
+ * stopped: its output could no longer reach the caller.
+ */
+const unreportedEnd = async (
+  api: DockerApi,
+  dialect: EngineDialect,
+  execId: string,
+  killer: CommandKiller,
+  containerName: string,
+  end: CommandEnd,
+): Promise<never> => {
+  const exec = await api.json<{ Running: boolean; ExitCode: number | null }>({
+    path: `/exec/${execId}/json`,
+  });
+  const container = await inspectContainer(api, containerName);
+  if (!container.isRunning || !exec.Running) {
+    if (end.cut && container.isRunning) throw end.cut;
+    throw commandFailed(
+      containerName,
+      exec.ExitCode ?? -1,
+      end.output.toString('utf8'),
+      !container.isRunning,
+    );
+  }
+  await killer.killAndWait();
+  throw outputStreamCut(dialect.engine, api.endpoint.description, containerName);
 };
 
 export const execInContainer = async (
   api: DockerApi,
+  dialect: EngineDialect,
   containerName: string,
   command: string,
   context: WorkContext,
 ): Promise<string> => {
-  const execId = await createExec(api, containerName, wrapped(command));
-  const streamAbort = new AbortController();
-  let pid: string | undefined;
-  let killed: Promise<void> | undefined;
-  // Until the PID has arrived there is nothing to kill: keep reading until it does.
-  const killAndStop = () => {
-    if (!pid) return;
-    killed ??= killInContainer(api, containerName, pid).catch(() => {});
-    streamAbort.abort();
-  };
-  const onAbort = () => {
-    killAndStop();
-    setTimeout(() => streamAbort.abort(), PID_WAIT_MS).unref();
-  };
-  context.signal.addEventListener('abort', onAbort, { once: true });
-  const chunks: Buffer[] = [];
-  let pidLine = '';
-  try {
-    const response = await startExec(api, execId, streamAbort.signal);
-    const demux = new Demultiplexer();
-    for await (const chunk of response.body) {
-      for (const frame of demux.push(chunk as Buffer)) {
-        let data = frame.data;
-        if (frame.stream === 'stderr' && pid === undefined) {
-          const text = data.toString('latin1');
-          const newline = text.indexOf('\n');
-          pidLine += newline === -1 ? text : text.slice(0, newline);
-          if (newline === -1) continue;
-          pid = pidLine.trim();
-          if (context.signal.aborted) killAndStop();
-          data = data.subarray(newline + 1);
-          if (data.length === 0) continue;
-        }
-        chunks.push(data);
-        await context.output(frame.stream, data.toString('utf8'));
-      }
-    }
-  } catch (error) {
-    if (!context.signal.aborted) throw error;
-  } finally {
-    context.signal.removeEventListener('abort', onAbort);
-  }
+  const execId = await createExec(api, containerName, commandReportingPidAndExit(command));
+  const killer = new CommandKiller(api, containerName);
+  const end = await runCommand(api, execId, killer, context);
   if (context.signal.aborted) {
-    killAndStop();
-    await killed;
+    await killer.killAndWait();
     throw context.signal.reason ?? new Error('cancelled');
   }
-  const output = Buffer.concat(chunks).toString('utf8');
-  const exitCode = await exitCodeOf(api, execId);
-  if (exitCode === undefined) {
-    // Its output can no longer reach the caller: stop it rather than leave it running unseen.
-    killAndStop();
-    await killed;
-    throw new BridgeError(
-      ErrorCode.EngineNotAnswering,
-      `The engine closed the output stream of the command in container ${containerName} while the command still ran; the command was stopped. Check that the engine is still running, then retry.`,
-      { data: { output } },
-    );
-  }
-  if (exitCode !== 0) {
-    // Killed by a signal: say so when the container itself stopped (the engine going down, a stop).
-    const why =
-      exitCode > 128 && !(await inspectContainer(api, containerName)).isRunning
-        ? `was killed (exit code ${exitCode}): container ${containerName} stopped while it ran`
-        : `failed with exit code ${exitCode} in container ${containerName}`;
-    throw new BridgeError(
-      ErrorCode.CommandFailed,
-      `Command ${why}${output.trim() ? `: ${tail(output)}` : ' (it printed nothing)'}`,
-      { data: { exitCode, output } },
-    );
-  }
+  if (end.exitCode === undefined) return unreportedEnd(api, dialect, execId, killer, containerName, end);
+  const output = end.output.toString('utf8');
+  if (end.exitCode !== 0) throw commandFailed(containerName, end.exitCode, output);
   return output;
 };

@@ -1,4 +1,4 @@
-import type { OutputStream } from '../container-engine.js';
+import type { OutputStream } from '../../shared/work-context.js';
 
 export interface Frame {
   stream: OutputStream;

@@ -1,4 +1,4 @@
-import type { ProgressUpdate } from '../../protocol/progress.js';
+import type { ProgressUpdate } from '../../shared/work-context.js';
 
 interface LayerBytes {
   current: number;

@@ -1,12 +1,16 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
-import { BridgeError } from '../../shared/bridge-error.js';
-import { ErrorCode } from '../../shared/error-codes.js';
+import { isBridgeError } from '../../shared/bridge-error.js';
+import { engineNotFound, serviceNotStarted, variableAddressNotAnswering } from '../../shared/failures.js';
 import { findExecutable } from '../../shared/find-executable.js';
 import { DockerEngine } from '../docker/docker-engine.js';
-import { parseDockerHost, socketEndpoint } from '../docker/endpoint.js';
+import { type DockerEndpoint, parseDockerHost, socketEndpoint } from '../docker/endpoint.js';
+import { podmanDialect } from './podman-dialect.js';
 import { defaultPodmanSockets } from './podman-sockets.js';
 import { socketAnswers, startPrivateService } from './private-service.js';
+
+const connect = (endpoint: DockerEndpoint, onClose?: () => Promise<void>) =>
+  DockerEngine.connect(podmanDialect, endpoint, onClose);
 
 /** The socket `podman info` names (a process, but only when no default socket answered). */
 const socketFromPodmanInfo = async (podman: string): Promise<string | undefined> => {
@@ -27,32 +31,24 @@ export const connectPodman = async (env: NodeJS.ProcessEnv = process.env): Promi
   if (env.CONTAINER_HOST) {
     const endpoint = parseDockerHost(env.CONTAINER_HOST);
     if (endpoint.kind === 'socket' && !(await socketAnswers(endpoint.socketPath))) {
-      throw new BridgeError(
-        ErrorCode.EngineNotAnswering,
-        `Podman is not answering at ${endpoint.description} (CONTAINER_HOST). Start its service (\`podman system service\`), or unset CONTAINER_HOST.`,
-      );
+      throw variableAddressNotAnswering('podman', endpoint.description, 'CONTAINER_HOST');
     }
-    return DockerEngine.connect('podman', endpoint);
+    return connect(endpoint);
   }
   for (const socket of defaultPodmanSockets(env)) {
-    if (existsSync(socket) && (await socketAnswers(socket)))
-      return DockerEngine.connect('podman', socketEndpoint(socket));
+    if (existsSync(socket) && (await socketAnswers(socket))) return connect(socketEndpoint(socket));
   }
   const podman = findExecutable('podman', env);
-  if (!podman) throw new BridgeError(ErrorCode.EngineNotFound, 'Container engine podman was not found.');
+  if (!podman) throw engineNotFound('podman');
   const named = await socketFromPodmanInfo(podman);
   if (named && existsSync(named) && (await socketAnswers(named))) {
-    return DockerEngine.connect('podman', socketEndpoint(named));
+    return connect(socketEndpoint(named));
   }
   try {
     const service = await startPrivateService(podman);
-    return await DockerEngine.connect('podman', socketEndpoint(service.socketPath), service.stop);
+    return await connect(socketEndpoint(service.socketPath), service.stop);
   } catch (error) {
-    if (error instanceof BridgeError) throw error;
-    throw new BridgeError(
-      ErrorCode.EngineNotAnswering,
-      `Podman is installed (${podman}) but its API service could not be started: ${(error as Error).message}. Start it with \`systemctl --user enable --now podman.socket\` (or \`sudo systemctl enable --now podman.socket\`).`,
-      { cause: error },
-    );
+    if (isBridgeError(error)) throw error;
+    throw serviceNotStarted('podman', podman, (error as Error).message, error);
   }
 };

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where a Podman service listens: rootful first for root, rootless otherwise (as `podman info` says). */
@@ -11,6 +10,3 @@ export const defaultPodmanSockets = (
   const order = isRoot ? [rootful, rootless] : [rootless, rootful];
   return order.filter((socket): socket is string => socket !== undefined);
 };
-
-export const existingSockets = (sockets: string[]): string[] =>
-  sockets.filter((socket) => existsSync(socket));

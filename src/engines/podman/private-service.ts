@@ -1,3 +1,4 @@
+import { watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +13,10 @@ export interface PrivateService {
 }
 
 const STARTUP_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 2000;
 
-const answers = async (socketPath: string): Promise<boolean> => {
+/** Whether a Podman (or Docker) API service answers `_ping` on this socket. */
+export const socketAnswers = async (socketPath: string): Promise<boolean> => {
   const client = new Client('http://localhost', { connect: { socketPath } });
   try {
     const response = await client.request({ path: '/_ping', method: 'GET' });
@@ -26,13 +29,33 @@ const answers = async (socketPath: string): Promise<boolean> => {
   }
 };
 
+/** Settles when `name` appears in `folder` (or at once if it is there), or the signal fires. */
+const appears = (folder: string, name: string, signal: AbortSignal): Promise<boolean> =>
+  new Promise((resolve) => {
+    const watcher = watch(folder, { signal }, (_event, file) => {
+      if (file === name) done(true);
+    });
+    const done = (found: boolean) => {
+      watcher.close();
+      signal.removeEventListener('abort', onAbort);
+      resolve(found);
+    };
+    const onAbort = () => done(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+    watcher.on('error', () => done(false));
+  });
+
 /**
  * Podman is installed but no service listens: run `podman system service` on a private socket
- * for this bridge alone. It is a child of the bridge and is ended with it.
+ * for this bridge alone. It is a child of the bridge and is ended with it. Ready once its socket
+ * file appears and answers.
  */
 export const startPrivateService = async (podman: string): Promise<PrivateService> => {
   const folder = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}podman-`));
   const socketPath = join(folder, 'podman.sock');
+  const startup = new AbortController();
+  const timer = setTimeout(() => startup.abort(), STARTUP_TIMEOUT_MS);
+  const socketFile = appears(folder, 'podman.sock', startup.signal);
   const service: ResultPromise = execa(podman, ['system', 'service', '--time=0', `unix://${socketPath}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
     cleanup: true,
@@ -43,6 +66,7 @@ export const startPrivateService = async (podman: string): Promise<PrivateServic
   let exited = false;
   void service.then(() => {
     exited = true;
+    startup.abort();
   });
   let stderr = '';
   service.stderr?.on('data', (chunk: Buffer) => {
@@ -50,18 +74,16 @@ export const startPrivateService = async (podman: string): Promise<PrivateServic
   });
   const stop = async () => {
     service.kill('SIGTERM');
-    await Promise.race([service, delay(2000)]);
+    await Promise.race([service, delay(STOP_GRACE_MS)]);
     if (!exited) service.kill('SIGKILL');
     await rm(folder, { recursive: true, force: true });
   };
-  const started = Date.now();
-  while (Date.now() - started < STARTUP_TIMEOUT_MS) {
-    if (await answers(socketPath)) return { socketPath, stop };
-    if (exited) break;
-    await delay(50);
+  try {
+    // The socket file exists once the service listens on it.
+    if ((await socketFile) && (await socketAnswers(socketPath))) return { socketPath, stop };
+  } finally {
+    clearTimeout(timer);
   }
   await stop();
   throw new Error(`podman system service did not start: ${stderr.trim() || 'no answer on its socket'}`);
 };
-
-export { answers as socketAnswers };

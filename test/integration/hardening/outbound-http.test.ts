@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadToTemp } from '../../../src/download/download-to-temp.js';
-import { noProgress } from '../../../src/protocol/progress.js';
+import { noProgress } from '../../../src/shared/work-context.js';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { HttpPeer, head, KEEP, type Play, send } from '../../helpers/http-peer.js';
 import { UNIQUE_TARBALL } from '../../helpers/paths.js';

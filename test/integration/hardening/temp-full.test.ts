@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { downloadToTemp } from '../../../src/download/download-to-temp.js';
-import { noProgress } from '../../../src/protocol/progress.js';
+import { noProgress } from '../../../src/shared/work-context.js';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { type FileServer, startFileServer } from '../../helpers/file-server.js';
 import { NESTED_IMAGE, NESTED_TARBALL } from '../../helpers/paths.js';

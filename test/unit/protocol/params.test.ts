@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { compileMethods } from '../../../src/methods/index.js';
+import { methodTable } from '../../../src/methods/index.js';
 import { parseParams } from '../../../src/protocol/params.js';
 
-const methods = compileMethods();
+const methods = methodTable();
 const parse = (name: string, params: unknown) => parseParams(methods.get(name) as never, params);
 
 describe('parseParams', () => {
   it('maps params by position in the MATLAB order and applies defaults', () => {
     expect(parse('RunContainer', ['bst_x', 'img:1', [['/a', '/data']], 1])).toEqual({
       containerName: 'bst_x',
-      imageSha: 'img:1',
+      imageSha: {
+        kind: 'reference',
+        reference: { text: 'img:1', name: 'img', domain: 'docker.io', path: 'library/img', tag: '1' },
+      },
       volumes: [['/a', '/data']],
       isDaemon: true,
       containerArgs: [],

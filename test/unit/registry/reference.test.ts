@@ -8,19 +8,35 @@ import {
 
 describe('image references', () => {
   it.each([
-    ['alpine', { domain: 'docker.io', path: 'library/alpine' }],
+    ['alpine', { name: 'alpine', domain: 'docker.io', path: 'library/alpine' }],
     [
       'brainstormtools/auto-resection-mask:latest',
-      { domain: 'docker.io', path: 'brainstormtools/auto-resection-mask', tag: 'latest' },
+      {
+        name: 'brainstormtools/auto-resection-mask',
+        domain: 'docker.io',
+        path: 'brainstormtools/auto-resection-mask',
+        tag: 'latest',
+      },
     ],
-    ['docker.io/brainstormtools/x:1', { domain: 'docker.io', path: 'brainstormtools/x', tag: '1' }],
-    ['localhost:5000/bst/tools/busybox:2', { domain: 'localhost:5000', path: 'bst/tools/busybox', tag: '2' }],
+    [
+      'docker.io/brainstormtools/x:1',
+      { name: 'docker.io/brainstormtools/x', domain: 'docker.io', path: 'brainstormtools/x', tag: '1' },
+    ],
+    [
+      'localhost:5000/bst/tools/busybox:2',
+      {
+        name: 'localhost:5000/bst/tools/busybox',
+        domain: 'localhost:5000',
+        path: 'bst/tools/busybox',
+        tag: '2',
+      },
+    ],
     [
       `ghcr.io/a/b@sha256:${'a'.repeat(64)}`,
-      { domain: 'ghcr.io', path: 'a/b', digest: `sha256:${'a'.repeat(64)}` },
+      { name: 'ghcr.io/a/b', domain: 'ghcr.io', path: 'a/b', digest: `sha256:${'a'.repeat(64)}` },
     ],
   ])('parses %s', (text, expected) => {
-    expect(parseReference(text)).toEqual(expected);
+    expect(parseReference(text)).toEqual({ text, ...expected });
   });
 
   it('gives the names Docker lists and pulls', () => {

@@ -4,12 +4,17 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from 'vscode-jsonrpc/node.js';
 import { NdjsonReader } from '../../../src/transport/ndjson-reader.js';
 
+const messages = {
+  line: (line: Buffer) => JSON.parse(line.toString()) as Message,
+  oversize: () => {},
+  skipsQueue: (message: Message) => (message as { method?: string }).method === '$/cancelRequest',
+};
 const request = (id: number) => `${JSON.stringify({ jsonrpc: '2.0', id, method: 'GetEngine' })}\n`;
 
 describe('reading a flood', () => {
   it('pauses its input while 1,024 messages wait, and resumes as they are taken', async () => {
     const input = new PassThrough();
-    const reader = new NdjsonReader(input, () => {});
+    const reader = new NdjsonReader(input, messages);
     const received: Message[] = [];
     reader.listen((message) => received.push(message));
     // Chunks of 1,000 lines, as a pipe would deliver them.
@@ -30,9 +35,9 @@ describe('reading a flood', () => {
     expect(received.length).toBeGreaterThan(400);
   });
 
-  it('does not count cancellations, which never wait in the queue', () => {
+  it('does not count messages that skip the queue (cancellations)', () => {
     const input = new PassThrough();
-    const reader = new NdjsonReader(input, () => {});
+    const reader = new NdjsonReader(input, messages);
     reader.listen(() => {});
     const cancel = `${JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id: 1 } })}\n`;
     input.write(cancel.repeat(3000));

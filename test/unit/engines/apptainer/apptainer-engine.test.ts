@@ -7,8 +7,9 @@ import { ApptainerEngine } from '../../../../src/engines/apptainer/apptainer-eng
 import { connectApptainer } from '../../../../src/engines/apptainer/connect-apptainer.js';
 import { parseInstanceList, parseVersion } from '../../../../src/engines/apptainer/instance-list.js';
 import { sha256OfFile } from '../../../../src/engines/apptainer/sif-store.js';
-import type { WorkContext } from '../../../../src/engines/container-engine.js';
-import { noProgress } from '../../../../src/protocol/progress.js';
+import { parseImageSpec } from '../../../../src/registry/image-spec.js';
+import { parseReference } from '../../../../src/registry/reference.js';
+import { noProgress, type WorkContext } from '../../../../src/shared/work-context.js';
 import { FakeApptainer } from '../../../helpers/apptainer-fake.js';
 import { repoRoot } from '../../../helpers/paths.js';
 
@@ -53,7 +54,7 @@ describe('Apptainer engine command lines', () => {
   });
 
   it('pulls docker://REF into a SIF of its own, named and identified by its sha256', async () => {
-    const imageSha = await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    const imageSha = await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     const [pull] = fake.calls;
     expect(pull?.slice(0, 3)).toEqual(['pull', '--force', '--no-https']);
     expect(pull?.at(-1)).toBe('docker://localhost:5000/bst/busybox:1');
@@ -61,7 +62,7 @@ describe('Apptainer engine command lines', () => {
     expect(record?.name).toBe('localhost:5000/bst/busybox:1');
     expect(imageSha).toBe(await sha256OfFile(record?.file as string));
     expect(await engine.listImages()).toEqual([['localhost:5000/bst/busybox:1', imageSha, '<none>']]);
-    await engine.pullImage('docker.io/brainstormtools/app:latest', context());
+    await engine.pullImage(parseReference('docker.io/brainstormtools/app:latest'), context());
     expect(fake.calls[1]?.slice(0, 2)).toEqual(['pull', '--force']);
     expect(fake.calls[1]?.at(-1)).toBe('docker://docker.io/brainstormtools/app:latest');
   });
@@ -71,18 +72,18 @@ describe('Apptainer engine command lines', () => {
     expect(fake.calls[0]?.[0]).toBe('build');
     expect(fake.calls[0]?.at(-1)).toBe('docker-archive:///data/images/plugin.tar.gz');
     expect(arrived.names).toEqual(['plugin:latest']);
-    await engine.tagImage(arrived.imageId, 'brainstorm_x:latest');
+    await engine.tagImage(arrived.imageId, parseReference('brainstorm_x:latest'));
     await engine.untagImage('plugin:latest');
     expect(await engine.listImages()).toEqual([['brainstorm_x:latest', arrived.imageId, '<none>']]);
   });
 
   it('runs a daemon as an instance with binds and --nv, and describes it from instance list', async () => {
-    const imageSha = await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    const imageSha = await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     const [record] = await engine.store.list();
     await engine.runContainer(
       {
         containerName: 'bst_x',
-        image: imageSha,
+        image: parseImageSpec(imageSha),
         volumes: [['/tmp/a b', '/data']],
         isDaemon: true,
         containerArgs: [],
@@ -109,11 +110,11 @@ describe('Apptainer engine command lines', () => {
   });
 
   it('execs sh -c in the instance; a non-zero exit is an error with the output', async () => {
-    await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     await engine.runContainer(
       {
         containerName: 'bst_x',
-        image: 'localhost:5000/bst/busybox:1',
+        image: parseImageSpec('localhost:5000/bst/busybox:1'),
         volumes: [],
         isDaemon: true,
         containerArgs: [],
@@ -133,12 +134,12 @@ describe('Apptainer engine command lines', () => {
   });
 
   it('runs a non-daemon container with apptainer run and its arguments', async () => {
-    await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     const [record] = await engine.store.list();
     const result = await engine.runContainer(
       {
         containerName: 'bst_y',
-        image: 'localhost:5000/bst/busybox:1',
+        image: parseImageSpec('localhost:5000/bst/busybox:1'),
         volumes: [],
         isDaemon: false,
         containerArgs: ['a b', '--flag'],
@@ -151,9 +152,9 @@ describe('Apptainer engine command lines', () => {
   });
 
   it('stops an instance, with -F when forced; a missing one is an error', async () => {
-    await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     const start = {
-      image: 'localhost:5000/bst/busybox:1',
+      image: parseImageSpec('localhost:5000/bst/busybox:1'),
       volumes: [],
       isDaemon: true,
       containerArgs: [],
@@ -170,11 +171,11 @@ describe('Apptainer engine command lines', () => {
   });
 
   it('removes a SIF by name or ID, refusing one an instance uses unless forced', async () => {
-    const imageSha = await engine.pullImage('localhost:5000/bst/busybox:1', context());
+    const imageSha = await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     await engine.runContainer(
       {
         containerName: 'bst_x',
-        image: imageSha,
+        image: parseImageSpec(imageSha),
         volumes: [],
         isDaemon: true,
         containerArgs: [],
@@ -182,12 +183,14 @@ describe('Apptainer engine command lines', () => {
       },
       context(),
     );
-    await expect(engine.removeImage('localhost:5000/bst/busybox:1', false)).rejects.toMatchObject({
+    await expect(
+      engine.removeImage(parseImageSpec('localhost:5000/bst/busybox:1'), false),
+    ).rejects.toMatchObject({
       code: -32012,
     });
-    await engine.removeImage(imageSha, true);
+    await engine.removeImage(parseImageSpec(imageSha), true);
     expect(await engine.listImages()).toEqual([]);
-    await expect(engine.removeImage(imageSha, true)).rejects.toMatchObject({ code: -32011 });
+    await expect(engine.removeImage(parseImageSpec(imageSha), true)).rejects.toMatchObject({ code: -32011 });
   });
 
   it('is found as apptainer, else singularity, and its version is checked', async () => {

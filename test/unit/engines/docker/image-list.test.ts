@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imageRows } from '../../../../src/engines/docker/images.js';
+import { imageRows } from '../../../../src/engines/docker/image-list.js';
 
 const id = `sha256:${'1'.repeat(64)}`;
 const digest = `sha256:${'2'.repeat(64)}`;

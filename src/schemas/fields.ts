@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { isImageReference } from '../registry/reference.js';
-import { hasControlChars } from './control-chars.js';
+import { type ImageSpec, isImageId, parseImageSpec } from '../registry/image-spec.js';
+import { type ImageReference, isImageReference, parseReference } from '../registry/reference.js';
+import { hasControlChars } from '../shared/control-chars.js';
 
 // Each check names what is accepted so that a -32602 message tells the caller how to fix the call.
 
@@ -13,22 +14,28 @@ export const containerName = z
   )
   .describe('Container name, e.g. bst_<Name>.');
 
-export const imageReference = z
+const imageReferenceText = z
   .string()
   .max(512)
   .refine(isImageReference, 'must be an image reference such as registry/name:tag (distribution grammar)');
 
-const SHA256_ID = /^sha256:[a-f0-9]{64}$/;
-const SHORT_ID = /^[a-f0-9]{12,64}$/;
+/** A reference, parsed here once: handlers and engines take the parsed object. */
+export const imageReference = imageReferenceText.transform((value): ImageReference => parseReference(value));
 
-/** An image ID (`sha256:<64 hex>` or a short hex ID) or an image reference. */
+/** A name to give an image: a reference without a digest. */
+export const imageName = imageReferenceText
+  .refine((value) => !value.includes('@'), 'must be name[:tag] without a digest')
+  .transform((value): ImageReference => parseReference(value));
+
+/** An image ID (`sha256:<64 hex>` or a short hex ID) or an image reference, parsed once. */
 export const imageIdOrReference = z
   .string()
   .max(512)
   .refine(
-    (value) => SHA256_ID.test(value) || SHORT_ID.test(value) || isImageReference(value),
+    (value) => isImageId(value) || isImageReference(value),
     'must be an image ID (sha256:<64 hex>) or an image reference such as name:tag',
   )
+  .transform((value): ImageSpec => parseImageSpec(value))
   .describe('Image ID (sha256:<64 hex>) or name:tag.');
 
 const isAbsoluteHostPath = (value: string): boolean =>
@@ -48,14 +55,6 @@ export const absoluteContainerPath = z
   .refine((value) => !hasControlChars(value), 'must not contain control characters')
   .refine((value) => value.startsWith('/'), 'must be an absolute path inside the container (/...)')
   .refine((value) => !value.includes(':'), 'must not contain ":"');
-
-export const httpUrl = z
-  .string()
-  .max(8192)
-  .refine((value) => {
-    if (!/^https?:\/\//i.test(value) || hasControlChars(value) || /\s/.test(value)) return false;
-    return URL.canParse(value);
-  }, 'must be an http(s) URL');
 
 /** MATLAB sends logicals as 0/1; JSON clients send booleans. Both mean the same. */
 export const flag = z

@@ -1,0 +1,30 @@
+import type { EngineName } from '../../shared/engine-names.js';
+import type { EngineHttpError } from './docker-api.js';
+
+/**
+ * Where an engine serving the Docker Engine API differs from Docker. Chosen once, when the
+ * engine is connected: Docker's here, Podman's in podman/podman-dialect.ts.
+ */
+export interface EngineDialect {
+  readonly engine: Extract<EngineName, 'docker' | 'podman'>;
+  /** What asks for every GPU in a container's HostConfig. */
+  gpuRequest(): Record<string, unknown>;
+  /** The query of the image list. */
+  readonly imageListQuery: Record<string, boolean>;
+  /**
+   * How far a layer's last transfer rate may be projected when the engine falls silent during a
+   * pull (0: not at all): an engine that reports bytes only now and then is not stalled.
+   */
+  readonly pullReportProjectionMs: number;
+  /** The engine's refusal of a container name already taken. */
+  isNameInUse(error: EngineHttpError): boolean;
+}
+
+export const dockerDialect: EngineDialect = {
+  engine: 'docker',
+  // What `docker run --gpus all` sends.
+  gpuRequest: () => ({ DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
+  imageListQuery: { all: true, digests: true },
+  pullReportProjectionMs: 0,
+  isNameInUse: (error) => error.statusCode === 409,
+};

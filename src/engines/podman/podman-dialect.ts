@@ -1,0 +1,19 @@
+import type { EngineDialect } from '../docker/dialect.js';
+
+export const podmanDialect: EngineDialect = {
+  engine: 'podman',
+  // Podman's compat API ignores Docker's DeviceRequests and takes a CDI device name instead (it
+  // needs the NVIDIA Container Toolkit's CDI spec on the host).
+  gpuRequest: () => ({
+    Devices: [{ PathOnHost: 'nvidia.com/gpu=all', PathInContainer: '', CgroupPermissions: 'rwm' }],
+  }),
+  // Podman 4 lists digests always and fails on `digests` (with an empty 200 answer, as it does
+  // when it has no image).
+  imageListQuery: { all: true },
+  // Podman reports a layer's bytes once a second, then stores it without a word (5 s a GiB here)
+  // and only then says it is complete: once its rate would have brought the rest within two
+  // reports, its silence is not a stall.
+  pullReportProjectionMs: 2000,
+  // Podman answers 500 where Docker answers 409.
+  isNameInUse: (error) => error.statusCode === 409 || error.message.includes('already in use'),
+};

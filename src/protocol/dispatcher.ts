@@ -1,0 +1,48 @@
+import type { Method } from '../methods/define-method.js';
+import type { MethodServices } from '../methods/method-context.js';
+import { unknownMethod } from '../shared/failures.js';
+import type { Progress, WorkContext } from '../shared/work-context.js';
+import { parseParams } from './params.js';
+import type { ProgressToken } from './progress.js';
+import { toResponseError } from './response-error.js';
+
+/** How one call reaches its caller: the server's notifications, or the `call` command's terminal. */
+export interface CallChannel {
+  /** Read only when a handler needs it (making one costs more than a quick call's work). */
+  readonly signal: AbortSignal;
+  readonly cancelled: boolean;
+  progress(token: ProgressToken | undefined): Progress;
+  output(token: ProgressToken | undefined): WorkContext['output'];
+}
+
+export interface Dispatcher {
+  methodNames: string[];
+  /** Runs one call: the result, or a ResponseError that says what went wrong. */
+  invoke(name: string, rawParams: unknown, channel: CallChannel): Promise<unknown>;
+}
+
+/** The one way a call is made, for the server and for `bst-containers call` alike. */
+export const createDispatcher = (methods: Map<string, Method>, services: MethodServices): Dispatcher => {
+  const methodNames = [...methods.keys()];
+  return {
+    methodNames,
+    async invoke(name, rawParams, channel) {
+      try {
+        const method = methods.get(name);
+        if (!method) throw unknownMethod(name, methodNames);
+        const params = parseParams(method, rawParams);
+        const token = params.progressToken as ProgressToken | undefined;
+        return await method.handler(params as never, {
+          ...services,
+          get signal() {
+            return channel.signal;
+          },
+          progress: channel.progress(token),
+          output: channel.output(token),
+        });
+      } catch (error) {
+        throw toResponseError(error, channel.cancelled);
+      }
+    },
+  };
+};

@@ -1,0 +1,42 @@
+import * as z from 'zod';
+import { ENGINE_NAMES } from '../shared/engine-names.js';
+
+/** Parameters every method takes besides its own. */
+const commonParams = {
+  engine: z
+    .enum(['auto-detect', ...ENGINE_NAMES])
+    .default('auto-detect')
+    .describe('Which engine to use: auto-detect (default), docker, podman or apptainer.'),
+  progressToken: z
+    .union([z.string().max(256), z.number().int()])
+    .optional()
+    .describe('When given, progress (`$/progress`) and live output (`bst/output`) carry this token.'),
+};
+
+/**
+ * A method as a client sees it: its name, what it does, its params and its result. This is the
+ * one source for validation, the handler's types, `--help` and the README's table; it imports no
+ * handler and no engine, so a client can import the schemas alone.
+ */
+export interface MethodSchema<Shape extends z.ZodRawShape = z.ZodRawShape, Result = unknown> {
+  name: string;
+  summary: string;
+  /** The method's own parameters, in MATLAB argument order (used for params by position). */
+  params: Shape;
+  result: z.ZodType<Result>;
+}
+
+export const defineSchema = <Shape extends z.ZodRawShape, Result>(
+  schema: MethodSchema<Shape, Result>,
+): MethodSchema<Shape, Result> => schema;
+
+/** The params a handler receives: the method's own and the common ones, validated and transformed. */
+export type ParamsOf<Schema extends MethodSchema> =
+  Schema extends MethodSchema<infer Shape> ? z.output<z.ZodObject<Shape & typeof commonParams>> : never;
+
+export type ResultOf<Schema extends MethodSchema> =
+  Schema extends MethodSchema<z.ZodRawShape, infer Result> ? Result : never;
+
+/** The strict object a call's params are checked against. */
+export const paramsSchema = (schema: MethodSchema): z.ZodObject =>
+  z.strictObject({ ...schema.params, ...commonParams });

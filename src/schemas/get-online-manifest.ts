@@ -1,0 +1,10 @@
+import * as z from 'zod';
+import { defineSchema } from './define-schema.js';
+import { imageReference } from './fields.js';
+
+export const getOnlineManifest = defineSchema({
+  name: 'GetOnlineManifest',
+  summary: "Asks the image's registry for the digest its tag points to now, without pulling.",
+  params: { imageSource: imageReference.describe('Registry reference, e.g. docker.io/user/image:tag.') },
+  result: z.object({ manifestSha: z.string() }),
+});

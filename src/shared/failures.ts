@@ -1,0 +1,303 @@
+// Every failure a user reads, worded here and nowhere else: the engines, the registry and the
+// download say what happened with these, so the same event reads the same on every engine.
+// `data` has one shape per code (README, "Error codes").
+
+import { BridgeError } from './bridge-error.js';
+import { ENGINE_LABELS, type EngineName } from './engine-names.js';
+import { ErrorCode } from './error-codes.js';
+import { MAX_HEADER_KIB, MAX_REDIRECTS } from './http.js';
+import { stallTimeoutMs } from './stall-timeout.js';
+import { tail } from './tail.js';
+
+interface EngineAdvice {
+  install: string;
+  start: string;
+  /** When its socket refuses the user. */
+  access?: string;
+}
+
+const ADVICE: Record<EngineName, EngineAdvice> = {
+  docker: {
+    install: 'Install Docker (https://docs.docker.com/get-docker/), or Docker Desktop, and start it.',
+    start: 'Start Docker (Docker Desktop, or `sudo systemctl start docker`)',
+    access: 'Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
+  },
+  podman: {
+    install:
+      'Install Podman (https://podman.io); its API service is started on demand, or enable it with `systemctl --user enable --now podman.socket`.',
+    start:
+      'Start its service (`systemctl --user enable --now podman.socket`, or as root `sudo systemctl enable --now podman.socket`)',
+    access: 'Check who owns the socket, or use your own (rootless) Podman',
+  },
+  apptainer: {
+    install: 'On a cluster: `module load apptainer`. Elsewhere: install Apptainer (https://apptainer.org).',
+    start: 'Check that `apptainer --version` works in a terminal',
+  },
+};
+
+export const installAdvice = (engine: EngineName): string => ADVICE[engine].install;
+
+const errorCodeOf = (error: unknown): string | undefined =>
+  (error as NodeJS.ErrnoException)?.code ?? (error as { cause?: NodeJS.ErrnoException })?.cause?.code;
+
+const messageOf = (error: unknown): string => (error as Error)?.message ?? String(error);
+
+/** The connection to an engine broke: its socket closed or reset under a call. */
+const CONNECTION_CUT = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/** A BridgeError already says what failed (a cut download's cause is a socket error too). */
+export const isConnectionCut = (error: unknown): boolean =>
+  !(error instanceof BridgeError) && CONNECTION_CUT.has(errorCodeOf(error) ?? '');
+
+const whyNotAnswering = (engine: EngineName, error: unknown): string => {
+  const advice = ADVICE[engine];
+  const code = errorCodeOf(error);
+  if (code === 'ENOENT') return `its socket does not exist. ${advice.start}`;
+  if (code === 'ECONNREFUSED') return `nothing answers on its socket. ${advice.start}`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `permission denied on its socket. ${advice.access ?? advice.start}`;
+  if (code && CONNECTION_CUT.has(code))
+    return 'it closed the connection (it may have stopped). Start it again, then retry';
+  return `it did not answer (${messageOf(error)})`;
+};
+
+/**
+ * -32002, data `{engine, location, engineMessage}`: the one word for an engine that does not
+ * answer, whether it never did or stopped in the middle of a call.
+ */
+export const engineNotAnswering = (engine: EngineName, location: string, error: unknown): BridgeError =>
+  new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `${ENGINE_LABELS[engine]} is not answering at ${location}: ${whyNotAnswering(engine, error)}.`,
+    { data: { engine, location, engineMessage: messageOf(error), code: errorCodeOf(error) }, cause: error },
+  );
+
+/** -32002: the address a variable names (CONTAINER_HOST) does not answer: it is the one place looked. */
+export const variableAddressNotAnswering = (engine: EngineName, location: string, variable: string) =>
+  new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `${ENGINE_LABELS[engine]} is not answering at ${location} (${variable}). ${ADVICE[engine].start}, or unset ${variable}.`,
+    { data: { engine, location, engineMessage: 'no answer' } },
+  );
+
+/** -32002: the engine answers, but the way to it is wrong (a bad DOCKER_HOST, a broken context). */
+export const engineUnreachable = (engine: EngineName, location: string, why: string, cause?: unknown) =>
+  new BridgeError(ErrorCode.EngineNotAnswering, `${ENGINE_LABELS[engine]} cannot be reached: ${why}.`, {
+    data: { engine, location, engineMessage: why },
+    cause,
+  });
+
+/** -32002: Podman is installed, but no service answers and none could be started. */
+export const serviceNotStarted = (engine: EngineName, program: string, why: string, cause?: unknown) =>
+  new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `${ENGINE_LABELS[engine]} is installed (${program}) but its API service could not be started: ${why}. ${ADVICE[engine].start}.`,
+    { data: { engine, location: program, engineMessage: why }, cause },
+  );
+
+/** -32002: the engine's program runs but does not work (`apptainer --version` fails). */
+export const programFailed = (engine: EngineName, program: string, output: string) =>
+  new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `${program} --version failed: ${output.trim()}. ${ADVICE[engine].start}.`,
+    { data: { engine, location: program, engineMessage: output } },
+  );
+
+/**
+ * -32002: the engine closed a command's output stream while the command still ran; the bridge
+ * stopped the command, since its output could no longer reach the caller.
+ */
+export const outputStreamCut = (engine: EngineName, location: string, containerName: string) =>
+  new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `The engine closed the output stream of the command in container ${containerName} while the command still ran; the command was stopped. Check that the engine is still running, then retry.`,
+    { data: { engine, location, engineMessage: 'output stream closed while the command ran' } },
+  );
+
+/** -32001, data `{engine, looked?}`: a named engine that is not installed. */
+export const engineNotFound = (engine: EngineName, looked?: string, cause?: unknown) =>
+  new BridgeError(
+    ErrorCode.EngineNotFound,
+    `Container engine ${engine} was not found.${engine === 'apptainer' ? ' On a cluster, load it first (`module load apptainer`).' : ''}`,
+    { data: { engine, ...(looked ? { looked } : {}) }, cause },
+  );
+
+/** -32001: auto-detect found nothing. */
+export const noEngineFound = (cause?: unknown) =>
+  new BridgeError(
+    ErrorCode.EngineNotFound,
+    'No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io) and start it; on a cluster, `module load apptainer`.',
+    { cause },
+  );
+
+/** -32004, data `{engineMessage, statusCode?, exitCode?}`: the engine refused or failed the call. */
+export const engineRefused = (
+  what: string,
+  engineMessage: string,
+  details: { statusCode?: number; exitCode?: number } = {},
+) =>
+  new BridgeError(ErrorCode.EngineFailed, `${what}: ${tail(engineMessage)}`, {
+    data: { engineMessage, ...details },
+  });
+
+/** -32010, data `{engineMessage?}`. */
+export const containerNotFound = (name: string, engineMessage?: string) =>
+  new BridgeError(ErrorCode.ContainerNotFound, `No container named ${name} exists.`, {
+    data: engineMessage === undefined ? {} : { engineMessage },
+  });
+
+/** -32011, data `{engineMessage?}`. */
+export const imageNotFound = (image: string, engine: EngineName, engineMessage?: string) =>
+  new BridgeError(ErrorCode.ImageNotFound, `Image ${image} was not found in ${ENGINE_LABELS[engine]}.`, {
+    data: engineMessage === undefined ? {} : { engineMessage },
+  });
+
+/** -32012, data `{engineMessage?}`: what Brainstorm does next is StopContainer(name, 1). */
+export const nameInUse = (name: string, engineMessage?: string) =>
+  new BridgeError(
+    ErrorCode.Conflict,
+    `A container named ${name} already exists: remove it first with StopContainer('${name}', 1).`,
+    { data: engineMessage === undefined ? {} : { engineMessage } },
+  );
+
+/** -32012: `users` are the containers using it, when the engine names them. */
+export const imageInUse = (image: string, engineMessage?: string, users: string[] = []) =>
+  new BridgeError(
+    ErrorCode.Conflict,
+    `Image ${image} is in use${users.length > 0 ? ` by ${users.join(', ')}` : ''}: stop the containers that use it, or remove it with isForced=1.${engineMessage ? ` (${engineMessage})` : ''}`,
+    { data: engineMessage === undefined ? {} : { engineMessage } },
+  );
+
+/** -32012. */
+export const containerNotRunning = (name: string, engineMessage?: string) =>
+  new BridgeError(ErrorCode.Conflict, `Container ${name} is not running: start it with RunContainer first.`, {
+    data: engineMessage === undefined ? {} : { engineMessage },
+  });
+
+/** -32020, data `{exitCode, output}`: a non-daemon container's entrypoint failed. */
+export const containerExited = (name: string, exitCode: number, output: string) =>
+  new BridgeError(
+    ErrorCode.CommandFailed,
+    `Container ${name} exited with code ${exitCode}${output.trim() ? `: ${tail(output)}` : ''}`,
+    { data: { exitCode, output } },
+  );
+
+/**
+ * -32020, data `{exitCode, output}`: a command of ExecInContainer failed. `containerStopped`:
+ * it was killed because its container stopped under it (the engine going down, a stop).
+ */
+export const commandFailed = (name: string, exitCode: number, output: string, containerStopped = false) => {
+  const what = containerStopped
+    ? `was killed (exit code ${exitCode}): container ${name} stopped while it ran`
+    : `failed with exit code ${exitCode} in container ${name}`;
+  return new BridgeError(
+    ErrorCode.CommandFailed,
+    `Command ${what}${output.trim() ? `: ${tail(output)}` : ' (it printed nothing)'}`,
+    { data: { exitCode, output } },
+  );
+};
+
+/** -32030, data `{reason}`: a pull, in the engine's words or ours. */
+export const pullFailed = (reference: string, reason: string) =>
+  new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${reason}`, { data: { reason } });
+
+/** -32030: the registry gave no digest for GetOnlineManifest. */
+export const manifestFailed = (reference: string, reason: string, cause?: unknown) =>
+  new BridgeError(
+    ErrorCode.RegistryFailed,
+    `Could not get the manifest of ${reference} from its registry: ${reason}`,
+    { data: { reason }, cause },
+  );
+
+/** A transfer that made no progress for the stall time, as a reason. */
+export const stalledReason = (seconds: number) =>
+  `the registry sent nothing for ${seconds} s. Check the network and the registry, then retry.`;
+
+/** -32031, data `{reason, engineMessage?}`. */
+export const downloadFailed = (url: string, reason: string, cause?: unknown, engineMessage?: string) =>
+  new BridgeError(ErrorCode.DownloadFailed, `Could not download ${url}: ${reason}.`, {
+    cause,
+    data: { reason, ...(engineMessage === undefined ? {} : { engineMessage }) },
+  });
+
+/** -32031: the temp folder is full. */
+export const noTempSpace = (url: string, tempRoot: string, cause: unknown) =>
+  downloadFailed(
+    url,
+    `no space left in ${tempRoot} for it. Free space there, or set BST_CONTAINERS_TMPDIR to a folder with room`,
+    cause,
+  );
+
+/** -32031: what a download brought is not an image (the engine's load said so). */
+export const notAnImageArchive = (url: string, engineMessage: string, cause: unknown) =>
+  downloadFailed(
+    url,
+    `what arrived is not a whole image archive (the engine said: ${engineMessage})`,
+    cause,
+    engineMessage,
+  );
+
+/** -32032, data `{path, code}`. */
+export const fileUnreadable = (path: string, error: NodeJS.ErrnoException) =>
+  new BridgeError(ErrorCode.FileNotFound, `Cannot read the image file ${path}: ${error.code}.`, {
+    data: { path, code: error.code },
+    cause: error,
+  });
+
+/** -32602. */
+export const invalidParams = (method: string, why: string) =>
+  new BridgeError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${why}`);
+
+/** -32601. */
+export const unknownMethod = (method: string, known: string[]) =>
+  new BridgeError(ErrorCode.MethodNotFound, `Unknown method ${method}. Methods: ${known.join(', ')}`);
+
+/** -32603: the bridge is going down on a fault it cannot recover from. */
+export const internalFault = (error: unknown) =>
+  new BridgeError(
+    ErrorCode.InternalError,
+    `The bst-containers bridge stopped on an internal fault (${messageOf(error)}); it will be started again on the next call. Retry; if it happens again, send its log (stderr) to the developers.`,
+    { cause: error },
+  );
+
+/** -32603: a throw nobody meant (a bug): said as such. */
+export const unexpected = (error: unknown) =>
+  new BridgeError(ErrorCode.InternalError, `Internal error: ${messageOf(error)}`, { cause: error });
+
+export const cancelled = () => new BridgeError(ErrorCode.RequestCancelled, 'Request cancelled');
+
+/** What went wrong with an outbound request, in words a user can act on. */
+export const httpFailureReason = (error: unknown): string => {
+  const seconds = stallTimeoutMs() / 1000;
+  const message = (error as Error)?.message ?? String(error);
+  switch (errorCodeOf(error)) {
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return `the server sent no complete answer within ${seconds} s`;
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `the server sent nothing for ${seconds} s`;
+    case 'UND_ERR_HEADERS_OVERFLOW':
+      return `the server's headers are larger than ${MAX_HEADER_KIB} KiB`;
+    case 'UND_ERR_REDIRECT_MAX':
+      return `it redirected more than ${MAX_REDIRECTS} times`;
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return 'the connection ended before the size the server announced';
+    case 'UND_ERR_SOCKET':
+      return 'the server closed the connection before the answer was complete';
+    case 'ECONNRESET':
+      return 'the server reset the connection';
+    case 'ECONNREFUSED':
+      return 'nothing answers at that address';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'its host name is not known (check the address and the network)';
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return `its encoded body is damaged (${message})`;
+    case 'UND_ERR_INVALID_ARG':
+      if (/redirect loop/i.test(message)) return 'it redirected in a loop';
+      if (/protocol/i.test(message)) return 'it redirected to an address that is not http(s)';
+      return message;
+    default:
+      return message;
+  }
+};

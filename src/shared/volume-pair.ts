@@ -1,0 +1,1 @@
+export type VolumePair = [hostPath: string, containerPath: string];
