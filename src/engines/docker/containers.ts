@@ -1,8 +1,8 @@
+import { ownerLabels } from '../../leftovers/container-labels.js';
 import { BridgeError } from '../../shared/bridge-error.js';
 import { ErrorCode } from '../../shared/error-codes.js';
 import { tail } from '../../shared/tail.js';
 import type { ContainerInfo, EngineName, RunOptions, WorkContext } from '../container-engine.js';
-import { ownerLabels } from '../owner-label.js';
 import { type ContainerInspect, toContainerInfo } from './container-info.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
 import { Demultiplexer } from './multiplex.js';
