@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { readsFormat, TEMP_MARK_FORMAT } from './format.js';
 import { currentSession, sessionState } from './session.js';
 
 /** Every temporary folder the bridge makes starts with this and holds a MARK_FILE. */
@@ -18,13 +19,17 @@ interface TempMark {
 export const markTempFolder = (folder: string, servicePid?: number): Promise<void> =>
   writeFile(
     join(folder, MARK_FILE),
-    JSON.stringify({ session: currentSession(), servicePid } satisfies TempMark),
+    JSON.stringify({ format: TEMP_MARK_FORMAT, session: currentSession(), servicePid }),
   );
 
+/** The folder's mark, if it has one in a format this bridge reads (a newer bridge's is left alone). */
 const readMark = (folder: string): TempMark | undefined => {
   try {
-    const mark = JSON.parse(readFileSync(join(folder, MARK_FILE), 'utf8')) as TempMark;
-    return typeof mark.session === 'string' ? mark : undefined;
+    const mark = JSON.parse(readFileSync(join(folder, MARK_FILE), 'utf8'));
+    const { format, session, servicePid } = mark ?? {};
+    if (!readsFormat(format, TEMP_MARK_FORMAT) || typeof session !== 'string') return undefined;
+    if (servicePid === undefined) return { session };
+    return Number.isInteger(servicePid) && servicePid > 0 ? { session, servicePid } : undefined;
   } catch {
     return undefined;
   }
@@ -38,13 +43,32 @@ const commandLine = (pid: number): string => {
   }
 };
 
-/** Ends a dead session's service, if that PID is still the service of this folder (not a reused PID). */
-const stopService = async (pid: number, folder: string): Promise<boolean> => {
-  if (!commandLine(pid).includes(folder)) return false;
-  process.kill(pid, 'SIGTERM');
-  for (let waited = 0; waited < 2000 && commandLine(pid).includes(folder); waited += 50) await delay(50);
-  if (commandLine(pid).includes(folder)) process.kill(pid, 'SIGKILL');
+/** How long a dead session's service has to end on SIGTERM before it is killed. */
+const SERVICE_GRACE_MS = 2000;
+const FIRST_LOOK_MS = 5;
+
+/**
+ * Waits, up to SERVICE_GRACE_MS, until `pid` is no longer the service of `folder`. The service is
+ * not our child (its bridge died): Node cannot be told when another process ends (no pidfd, no
+ * waitid on a non-child, no inotify on /proc), and the service's socket closes during its
+ * shutdown, before it exits. So this looks at /proc, at doubling intervals: soon after a service
+ * that ends at once, and no more than a dozen times for one that takes the whole grace.
+ */
+const serviceEnded = async (pid: number, folder: string): Promise<boolean> => {
+  const deadline = Date.now() + SERVICE_GRACE_MS;
+  for (let interval = FIRST_LOOK_MS; commandLine(pid).includes(folder); interval *= 2) {
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    await delay(Math.min(interval, left));
+  }
   return true;
+};
+
+/** Ends a dead session's service, if that PID is still the service of this folder (not a reused PID). */
+const stopService = async (pid: number, folder: string): Promise<void> => {
+  if (!commandLine(pid).includes(folder)) return;
+  process.kill(pid, 'SIGTERM');
+  if (!(await serviceEnded(pid, folder))) process.kill(pid, 'SIGKILL');
 };
 
 export interface TempLeftovers {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { ImageSpec } from '../../registry/image-spec.js';
+import { type ImageSpec, idPrefix } from '../../registry/image-spec.js';
 import {
   familiarNameTag,
   type ImageReference,
@@ -38,8 +38,8 @@ import { parseInstanceList } from './instance-list.js';
 import type { ProcessResult, ProcessRunner } from './process-runner.js';
 import { type SifRecord, SifStore } from './sif-store.js';
 
-/** How the SIF store finds an image: by ID, or by `name:tag` with the default tag. */
-const storeKey = (image: ImageSpec): string => (image.kind === 'id' ? image.id : nameTag(image.reference));
+/** The image as messages name it: the ID given, or `name:tag` with the default tag. */
+const imageText = (image: ImageSpec): string => (image.kind === 'id' ? image.id : nameTag(image.reference));
 
 /**
  * Apptainer (or Singularity) through its CLI. Images are SIF files in a folder the bridge owns,
@@ -103,19 +103,19 @@ export class ApptainerEngine implements ContainerEngine {
   }
 
   async untagImage(listedName: string): Promise<void> {
-    for (const record of await this.store.find(listedName)) await this.store.removeName(record);
+    for (const record of await this.store.findByName(listedName)) await this.store.removeName(record);
   }
 
   async removeImage(image: ImageSpec, isForced: boolean): Promise<void> {
-    const records = await this.store.find(storeKey(image));
-    if (records.length === 0) throw imageNotFound(storeKey(image), this.name);
+    const records = await this.records(image);
+    if (records.length === 0) throw imageNotFound(imageText(image), this.name);
     if (!isForced) {
       const inUse = (await this.instances()).filter((instance) =>
         records.some((record) => record.file === instance.img),
       );
       if (inUse.length > 0) {
         throw imageInUse(
-          storeKey(image),
+          imageText(image),
           undefined,
           inUse.map((instance) => `instance ${instance.instance}`),
         );
@@ -195,9 +195,15 @@ export class ApptainerEngine implements ContainerEngine {
   }
 
   private async oneImage(image: ImageSpec): Promise<SifRecord> {
-    const [record] = await this.store.find(storeKey(image));
-    if (!record) throw imageNotFound(storeKey(image), this.name);
+    const [record] = await this.records(image);
+    if (!record) throw imageNotFound(imageText(image), this.name);
     return record;
+  }
+
+  private records(image: ImageSpec): Promise<SifRecord[]> {
+    return image.kind === 'id'
+      ? this.store.findById(idPrefix(image.id))
+      : this.store.findByName(nameTag(image.reference));
   }
 
   private async apptainer(args: string[], what: string, options: { signal?: AbortSignal } = {}) {

@@ -3,20 +3,16 @@ import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { VolumePair } from '../container-engine.js';
+import {
+  type InstanceRecord,
+  instanceRecordText,
+  readInstanceRecord,
+  readSifRecord,
+  type SifRecord,
+  sifRecordText,
+} from '../../leftovers/sif-store-records.js';
 
-/** What the bridge knows of one SIF, kept beside it as `<file>.json`. */
-export interface SifRecord {
-  name: string;
-  sha256: string;
-  file: string;
-}
-
-export interface InstanceRecord {
-  name: string;
-  imageSha: string;
-  volumes: VolumePair[];
-}
+export type { InstanceRecord, SifRecord };
 
 /** The SIF folder the bridge owns: BST_CONTAINERS_APPTAINER_CACHE, else the user's cache folder. */
 export const defaultSifFolder = (env: NodeJS.ProcessEnv = process.env): string =>
@@ -54,8 +50,8 @@ export class SifStore {
     const entries = await readdir(this.folder).catch(() => [] as string[]);
     const records: SifRecord[] = [];
     for (const entry of entries.filter((file) => file.endsWith('.sif.json'))) {
-      const record = JSON.parse(await readFile(join(this.folder, entry), 'utf8')) as SifRecord;
-      if (await stat(record.file).catch(() => undefined)) records.push(record);
+      const record = readSifRecord(await readFile(join(this.folder, entry), 'utf8').catch(() => ''));
+      if (record && (await stat(record.file).catch(() => undefined))) records.push(record);
     }
     return records.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -82,29 +78,26 @@ export class SifStore {
     await rm(record.file, { force: true });
   }
 
-  /** By image ID (`sha256:...`, or its first hex digits) or by name (`:latest` implied). */
-  async find(image: string): Promise<SifRecord[]> {
-    const records = await this.list();
-    const id = image.startsWith('sha256:')
-      ? image
-      : /^[a-f0-9]{12,64}$/.test(image)
-        ? `sha256:${image}`
-        : undefined;
-    if (id) return records.filter((record) => record.sha256.startsWith(id));
-    const name = image.lastIndexOf(':') > image.lastIndexOf('/') ? image : `${image}:latest`;
-    return records.filter((record) => record.name === name);
+  /** By image ID: `sha256:` and all or the first of its hex digits. */
+  async findById(idPrefix: string): Promise<SifRecord[]> {
+    return (await this.list()).filter((record) => record.sha256.startsWith(idPrefix));
+  }
+
+  /** By `name:tag`, as the engine lists it. */
+  async findByName(nameTag: string): Promise<SifRecord[]> {
+    return (await this.list()).filter((record) => record.name === nameTag);
   }
 
   async saveInstance(record: InstanceRecord): Promise<void> {
     await mkdir(join(this.folder, 'instances'), { recursive: true });
-    await writeFile(join(this.folder, 'instances', `${record.name}.json`), JSON.stringify(record));
+    await writeFile(join(this.folder, 'instances', `${record.name}.json`), instanceRecordText(record));
   }
 
   async loadInstance(name: string): Promise<InstanceRecord | undefined> {
     const text = await readFile(join(this.folder, 'instances', `${name}.json`), 'utf8').catch(
       () => undefined,
     );
-    return text ? (JSON.parse(text) as InstanceRecord) : undefined;
+    return text ? readInstanceRecord(text) : undefined;
   }
 
   async forgetInstance(name: string): Promise<void> {
@@ -113,7 +106,7 @@ export class SifStore {
 
   private async record(name: string, file: string, sha256: string): Promise<SifRecord> {
     const record: SifRecord = { name, sha256, file };
-    await writeFile(`${file}.json`, JSON.stringify(record));
+    await writeFile(`${file}.json`, sifRecordText(record));
     return record;
   }
 }

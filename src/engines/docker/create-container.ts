@@ -1,7 +1,7 @@
+import { ownerLabels } from '../../leftovers/container-labels.js';
 import { imageSpecText } from '../../registry/image-spec.js';
 import { engineRefused, imageNotFound, nameInUse } from '../../shared/failures.js';
 import type { ContainerSpec } from '../container-engine.js';
-import { ownerLabels } from '../owner-label.js';
 import type { EngineDialect } from './dialect.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
 

@@ -1,5 +1,4 @@
-import { sessionState } from '../../leftovers/session.js';
-import { OWNER_LABEL, OWNER_VALUE, SESSION_LABEL } from '../owner-label.js';
+import { isLeftoverContainer, OWNER_FILTER } from '../../leftovers/container-labels.js';
 import type { DockerApi } from './docker-api.js';
 
 interface ContainerSummary {
@@ -12,12 +11,10 @@ interface ContainerSummary {
 export const pruneContainers = async (api: DockerApi, dryRun: boolean): Promise<string[]> => {
   const labelled = await api.json<ContainerSummary[]>({
     path: '/containers/json',
-    query: { all: true, filters: JSON.stringify({ label: [`${OWNER_LABEL}=${OWNER_VALUE}`] }) },
+    query: { all: true, filters: JSON.stringify({ label: [OWNER_FILTER] }) },
   });
-  const leftovers = labelled.filter(
-    // The filter is the engine's; the check is ours, so a filter an engine ignores removes nothing.
-    ({ Labels }) => Labels?.[OWNER_LABEL] === OWNER_VALUE && sessionState(Labels[SESSION_LABEL]) === 'dead',
-  );
+  // The filter is the engine's; the check is ours, so a filter an engine ignores removes nothing.
+  const leftovers = labelled.filter(({ Labels }) => isLeftoverContainer(Labels));
   if (!dryRun) {
     for (const { Id } of leftovers) {
       await api.call({ method: 'DELETE', path: `/containers/${Id}`, query: { force: true } });

@@ -1,36 +1,59 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { ENGINE, engineCli, engineCliOk, removeContainer } from '../../helpers/engine-cli.js';
-import { BASE_IMAGE, bundlePath, runtimeDir } from '../../helpers/paths.js';
+import { BASE_IMAGE, bundlePath, repoRoot, runtimeDir } from '../../helpers/paths.js';
+import { fill, type SessionParts, sessionOf, sessionPlaceholders } from '../../helpers/sessions.js';
 
-const OWNER = 'org.brainstorm.bst-containers';
-const SESSION = `${OWNER}.session`;
-const MARK = '.bst-containers-session';
-const NAMES = ['bst_prune-dead', 'bst_prune-live', 'bst_prune-foreign', 'bst_prune-elsewhere'];
+const NAMES = [
+  'bst_prune-dead',
+  'bst_prune-today',
+  'bst_prune-newer',
+  'bst_prune-live',
+  'bst_prune-foreign',
+  'bst_prune-elsewhere',
+];
+const fixture = (name: string) => readFileSync(`${repoRoot}test/fixtures/leftovers/${name}`, 'utf8');
 
-/** A bridge's session as the bridge names itself: host/pid/start time in clock ticks. */
-const sessionOf = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return `${hostname()}/${pid}/${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]}`;
-};
+/** `--label K=V` for each label, as an engine's CLI takes them. */
+const labelArgs = (labels: Record<string, string>) =>
+  Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
 
-const markedFolder = (root: string, name: string, session?: string) => {
-  const folder = join(root, name);
-  mkdirSync(folder);
-  writeFileSync(join(folder, 'image.tar'), 'partial');
-  if (session) writeFileSync(join(folder, MARK), JSON.stringify({ session }));
-  return folder;
-};
+/** A container that sleeps, made with the engine's CLI (not the bridge) with these labels. */
+const sleeper = (name: string, labels: Record<string, string>) =>
+  engineCli(
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    name,
+    ...labelArgs(labels),
+    '--entrypoint',
+    'sleep',
+    BASE_IMAGE,
+    '600',
+  );
+
+/** The labels as the bridge set them before it declared a format. */
+const todaysLabels = (parts: SessionParts) =>
+  JSON.parse(fill(fixture('container-labels.json'), sessionPlaceholders(parts))) as Record<string, string>;
 
 describe('prune', () => {
   let tempRoot: string;
   let live: BridgeClient;
+  let dead: SessionParts & { session: string };
   let deadFolder: string;
   let keptFolders: string[];
+
+  const folderWith = (name: string, mark?: string) => {
+    const folder = join(tempRoot, name);
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'image.tar'), 'partial');
+    if (mark !== undefined) writeFileSync(join(folder, '.bst-containers-session'), mark);
+    return folder;
+  };
 
   beforeAll(async () => {
     for (const name of NAMES) await removeContainer(name);
@@ -38,15 +61,26 @@ describe('prune', () => {
     const env = { BST_CONTAINERS_TMPDIR: tempRoot };
 
     // A bridge that dies with a container running and a download half-way (MATLAB crashed).
-    const dead = new BridgeClient({ env });
-    await dead.call('RunContainer', {
+    const doomed = new BridgeClient({ env });
+    await doomed.call('RunContainer', {
       containerName: 'bst_prune-dead',
       imageSha: BASE_IMAGE,
       isDaemon: true,
     });
-    deadFolder = markedFolder(tempRoot, 'bst-containers-download-dead', sessionOf(dead.child.pid as number));
-    dead.child.kill('SIGKILL');
-    await dead.exited;
+    dead = sessionOf(doomed.child.pid as number);
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    // What a bridge of before formats left, as it wrote it: its labels and its download's mark.
+    await sleeper('bst_prune-today', todaysLabels(dead));
+    deadFolder = folderWith(
+      'bst-containers-download-dead',
+      fill(fixture('download-mark.txt'), sessionPlaceholders(dead)),
+    );
+    // What a newer bridge left, in a format this bridge does not know: not for it to remove.
+    await sleeper('bst_prune-newer', {
+      ...todaysLabels(dead),
+      'org.brainstorm.bst-containers.format': '2',
+    });
 
     live = new BridgeClient({ env });
     await live.call('RunContainer', {
@@ -54,26 +88,17 @@ describe('prune', () => {
       imageSha: BASE_IMAGE,
       isDaemon: true,
     });
-    await engineCli(
-      'run',
-      '-d',
-      '--init',
-      '--name',
-      'bst_prune-foreign',
-      '--entrypoint',
-      'sleep',
-      BASE_IMAGE,
-      '600',
-    );
+    await sleeper('bst_prune-foreign', {});
     // Labelled by a bridge on another host (a shared engine): whether it still runs cannot be told.
-    await engineCli(
-      ...['run', '-d', '--init', '--name', 'bst_prune-elsewhere', '--label', `${OWNER}=owner`],
-      ...['--label', `${SESSION}=other-host/1234/5678`, '--entrypoint', 'sleep', BASE_IMAGE, '600'],
-    );
+    await sleeper('bst_prune-elsewhere', todaysLabels({ host: 'other-host', pid: 1234, start: '5678' }));
     keptFolders = [
-      markedFolder(tempRoot, 'bst-containers-download-live', sessionOf(live.child.pid as number)),
-      markedFolder(tempRoot, 'bst-containers-not-marked'),
-      markedFolder(tempRoot, 'bst-containers-elsewhere', 'other-host/1234/5678'),
+      folderWith(
+        'bst-containers-download-live',
+        fill(fixture('download-mark.txt'), sessionPlaceholders(sessionOf(live.child.pid as number))),
+      ),
+      folderWith('bst-containers-not-marked'),
+      folderWith('bst-containers-elsewhere', '{"session":"other-host/1234/5678"}'),
+      folderWith('bst-containers-download-newer', `{"format":2,"session":"${dead.session}"}`),
     ];
   });
 
@@ -83,29 +108,51 @@ describe('prune', () => {
     rmSync(tempRoot, { recursive: true, force: true });
   });
 
-  it('labels what it creates with its owner and session', async () => {
+  /** What Prune found of this test's own (the engine and /tmp are shared with other suites). */
+  const ours = (result: Record<string, unknown>) => ({
+    containers: (result.containers as [string, string][])
+      .filter(([, name]) => NAMES.includes(name))
+      .sort(([, a], [, b]) => a.localeCompare(b)),
+    tempFolders: (result.tempFolders as string[]).filter((folder) => folder.startsWith(tempRoot)),
+  });
+
+  it('labels what it creates with its owner, its session and format 1', async () => {
     const labels = JSON.parse(
       await engineCli('inspect', '--format', '{{json .Config.Labels}}', 'bst_prune-live'),
     ) as Record<string, string>;
-    expect(labels[OWNER]).toBe('owner');
-    expect(labels[SESSION]).toBe(sessionOf(live.child.pid as number));
+    expect(labels['org.brainstorm.bst-containers']).toBe('owner');
+    expect(labels['org.brainstorm.bst-containers.session']).toBe(sessionOf(live.child.pid as number).session);
+    expect(labels['org.brainstorm.bst-containers.format']).toBe('1');
   });
 
-  it('a dry run lists the dead bridge leftovers and removes nothing', async () => {
+  it('a dry run lists the dead bridges leftovers, of format 1 and of before formats, and removes nothing', async () => {
     const result = await live.call('Prune', { dryRun: true });
-    expect(result).toMatchObject({ containers: [[ENGINE, 'bst_prune-dead']], dryRun: true });
-    expect(result.tempFolders).toContain(deadFolder);
-    expect(await engineCliOk('inspect', 'bst_prune-dead')).toBe(true);
+    expect(result.dryRun).toBe(true);
+    expect(ours(result)).toEqual({
+      containers: [
+        [ENGINE, 'bst_prune-dead'],
+        [ENGINE, 'bst_prune-today'],
+      ],
+      tempFolders: [deadFolder],
+    });
+    for (const name of ['bst_prune-dead', 'bst_prune-today'])
+      expect(await engineCliOk('inspect', name)).toBe(true);
     expect(existsSync(deadFolder)).toBe(true);
   });
 
-  it('removes only what bridges that no longer run created', async () => {
+  it('removes only what bridges that no longer run created, in a format it knows', async () => {
     const result = await live.call('Prune', { engine: ENGINE });
-    expect(result.containers).toEqual([[ENGINE, 'bst_prune-dead']]);
-    expect(result.tempFolders).toEqual([deadFolder]);
-    expect(await engineCliOk('inspect', 'bst_prune-dead')).toBe(false);
+    expect(ours(result)).toEqual({
+      containers: [
+        [ENGINE, 'bst_prune-dead'],
+        [ENGINE, 'bst_prune-today'],
+      ],
+      tempFolders: [deadFolder],
+    });
+    for (const name of ['bst_prune-dead', 'bst_prune-today'])
+      expect(await engineCliOk('inspect', name)).toBe(false);
     expect(existsSync(deadFolder)).toBe(false);
-    for (const name of ['bst_prune-live', 'bst_prune-foreign', 'bst_prune-elsewhere'])
+    for (const name of ['bst_prune-newer', 'bst_prune-live', 'bst_prune-foreign', 'bst_prune-elsewhere'])
       expect(await engineCli('inspect', '--format', '{{.State.Running}}', name)).toBe('true');
     for (const folder of keptFolders) expect(existsSync(folder)).toBe(true);
     // The live bridge's container still works.
