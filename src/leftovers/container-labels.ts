@@ -2,12 +2,12 @@ import { CONTAINER_LABELS_FORMAT, readsFormat } from './format.js';
 import { currentSession, sessionState } from './session.js';
 
 /** Marks what the bridge creates, so leftovers can be found and nothing else is touched. */
-export const OWNER_LABEL = 'org.brainstorm.bst-containers';
-export const OWNER_VALUE = 'owner';
+const OWNER_LABEL = 'org.brainstorm.bst-containers';
+const OWNER_VALUE = 'owner';
 /** Which bridge created it: `prune` removes only what bridges that no longer run left. */
-export const SESSION_LABEL = 'org.brainstorm.bst-containers.session';
+const SESSION_LABEL = 'org.brainstorm.bst-containers.session';
 /** Absent on containers of bridges that predate it: they are format 1. */
-export const FORMAT_LABEL = 'org.brainstorm.bst-containers.format';
+const FORMAT_LABEL = 'org.brainstorm.bst-containers.format';
 
 /** The engine-side filter for containers the bridge created, of any format. */
 export const OWNER_FILTER = `${OWNER_LABEL}=${OWNER_VALUE}`;
