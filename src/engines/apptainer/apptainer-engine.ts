@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { type ImageSpec, idPrefix } from '../../registry/image-spec.js';
 import {
+  DEFAULT_TAG,
   familiarNameTag,
   type ImageReference,
   isLoopbackRegistry,
@@ -87,7 +88,7 @@ export class ApptainerEngine implements ContainerEngine {
       basename(tarballPath)
         .replace(/(\.tar)?(\.gz|\.tgz)?$/, '')
         .toLowerCase() || 'image'
-    }:latest`;
+    }:${DEFAULT_TAG}`;
     const scratch = await this.store.scratchPath();
     context.progress.begin(`Building a SIF from ${tarballPath}`);
     await this.apptainer(buildFromArchiveCommand(scratch, tarballPath), `Could not convert ${tarballPath}`, {
