@@ -3,6 +3,10 @@ import { execa } from 'execa';
 /** The engine under test: the integration suites run once on Docker and once on Podman. */
 export const ENGINE = process.env.BST_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
 
+/** Where the bridge finds it, and answers GetEngine with. */
+export const ENGINE_LOCATION =
+  ENGINE === 'podman' ? 'unix:///run/podman/podman.sock' : 'unix:///var/run/docker.sock';
+
 /** The engine's own CLI, to check from outside what the bridge did (and for test setup). */
 export const engineCli = async (...args: string[]): Promise<string> => {
   const { stdout } = await execa(ENGINE, args);
