@@ -41,6 +41,11 @@ const generate = (random: () => number): Case[] => {
     Array.from({ length }, () => String.fromCharCode(32 + Math.floor(random() * 95))).join('');
   const wrongValue = () =>
     pick<unknown>([42, -1.5, true, null, [], {}, [1, [2]], { a: { b: 1 } }, '', '--privileged', text(8)]);
+  const request = (id: number, method: unknown, params: unknown, code: number): Case => ({
+    line: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method, params })),
+    id,
+    code,
+  });
   const cases: Case[] = [];
   for (let index = 0; index < LINES; index++) {
     const id = index + 1;
@@ -58,14 +63,10 @@ const generate = (random: () => number): Case[] => {
         });
         break;
       case 1: {
-        const json = JSON.stringify({
-          jsonrpc: '2.0',
-          id,
-          method: pick(METHODS),
-          params: { containerName: text(5) },
-        });
+        // A request cut short: never valid JSON, so never read as one.
+        const { line } = request(id, pick(METHODS), { containerName: text(5) }, PARSE_ERROR);
         cases.push({
-          line: Buffer.from(json.slice(0, Math.max(1, Math.floor(random() * (json.length - 1))))),
+          line: line.subarray(0, Math.max(1, Math.floor(random() * (line.length - 1)))),
           code: PARSE_ERROR,
         });
         break;
@@ -89,48 +90,30 @@ const generate = (random: () => number): Case[] => {
         break;
       case 4: {
         const method = wrongValue();
-        cases.push({
-          line: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method })),
-          id,
-          // A method that is not a non-empty string makes no request; any other is no method of ours.
-          code: typeof method === 'string' && method !== '' ? METHOD_NOT_FOUND : INVALID_REQUEST,
-        });
+        // A method that is not a non-empty string makes no request; any other is no method of ours.
+        cases.push(
+          request(
+            id,
+            method,
+            undefined,
+            typeof method === 'string' && method !== '' ? METHOD_NOT_FOUND : INVALID_REQUEST,
+          ),
+        );
         break;
       }
       case 5: {
         const method = pick(METHODS.filter((m) => m !== 'GetEngine' && m !== 'GetImages'));
-        cases.push({
-          line: Buffer.from(
-            JSON.stringify({
-              jsonrpc: '2.0',
-              id,
-              method,
-              params: {
-                containerName: wrongValue(),
-                imageSha: wrongValue(),
-                imageSource: wrongValue(),
-                cmdStr: wrongValue(),
-              },
-            }),
-          ),
-          id,
-          code: INVALID_PARAMS,
-        });
+        const params = {
+          containerName: wrongValue(),
+          imageSha: wrongValue(),
+          imageSource: wrongValue(),
+          cmdStr: wrongValue(),
+        };
+        cases.push(request(id, method, params, INVALID_PARAMS));
         break;
       }
       case 6:
-        cases.push({
-          line: Buffer.from(
-            JSON.stringify({
-              jsonrpc: '2.0',
-              id,
-              method: pick(METHODS),
-              params: { [text(6)]: wrongValue(), engine: 'rkt' },
-            }),
-          ),
-          id,
-          code: INVALID_PARAMS,
-        });
+        cases.push(request(id, pick(METHODS), { [text(6)]: wrongValue(), engine: 'rkt' }, INVALID_PARAMS));
         break;
       case 7:
         cases.push({
@@ -142,37 +125,16 @@ const generate = (random: () => number): Case[] => {
       case 8:
         // Huge strings, within the line limit: 0.1 to 2 MB in one parameter.
         if (random() < 0.05) {
-          cases.push({
-            line: Buffer.from(
-              JSON.stringify({
-                jsonrpc: '2.0',
-                id,
-                method: pick(METHODS),
-                params: {
-                  [pick(['containerName', 'imageSha', 'cmdStr', 'bogus'])]: 'x'.repeat(
-                    100_000 + Math.floor(random() * 1_900_000),
-                  ),
-                  extra: 1,
-                },
-              }),
-            ),
-            id,
-            code: INVALID_PARAMS,
-          });
+          const method = pick(METHODS);
+          const name = pick(['containerName', 'imageSha', 'cmdStr', 'bogus']);
+          const huge = 'x'.repeat(100_000 + Math.floor(random() * 1_900_000));
+          cases.push(request(id, method, { [name]: huge, extra: 1 }, INVALID_PARAMS));
           break;
         }
-        cases.push({
-          line: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: `${text(6)}`, params: {} })),
-          id,
-          code: METHOD_NOT_FOUND,
-        });
+        cases.push(request(id, text(6), {}, METHOD_NOT_FOUND));
         break;
       default:
-        cases.push({
-          line: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id, method: `${text(6)}`, params: {} })),
-          id,
-          code: METHOD_NOT_FOUND,
-        });
+        cases.push(request(id, text(6), {}, METHOD_NOT_FOUND));
     }
   }
   // A line of tens of MB, past the limit: refused without being held.
