@@ -111,7 +111,7 @@ describe('JSON-RPC 2.0 over stdio', () => {
   } else {
     it('says when a named engine is not installed, and how to get it (this host has no Apptainer)', async () => {
       const response = await bridge.request('GetEngine', { engineName: 'apptainer' });
-      expect(response.error).toEqual({
+      expect(response.error).toMatchObject({
         code: -32001,
         message:
           'Container engine apptainer was not found. On a cluster, load it first (`module load apptainer`).',
