@@ -19,7 +19,8 @@ type Incoming = RpcResponse | RpcNotification;
 
 /**
  * Drives the built bundle over real pipes, as Brainstorm's shim or any other language would.
- * Every line on stdout must be a JSON-RPC message: anything else fails the test.
+ * Every line on stdout must be a JSON-RPC message: anything else fails the request waiting for
+ * its answer, or the next one, in the test that is running.
  */
 export class BridgeClient {
   readonly child: ChildProcess;
@@ -28,7 +29,10 @@ export class BridgeClient {
   readonly unmatched: RpcResponse[] = [];
   stderr = '';
   private nextId = 1;
-  private readonly waiting = new Map<string | number, (response: RpcResponse) => void>();
+  private readonly waiting = new Map<
+    string | number,
+    { resolve: (response: RpcResponse) => void; reject: (error: Error) => void }
+  >();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   /** `wrapper`: a command the bridge runs under (its argv prefix), e.g. in another namespace. */
@@ -79,7 +83,10 @@ export class BridgeClient {
   }
 
   waitFor(id: string | number): Promise<RpcResponse> {
-    return new Promise((resolve) => this.waiting.set(id, resolve));
+    return new Promise((resolve, reject) => {
+      if (this.strayLines.length > 0) reject(this.strayError());
+      else this.waiting.set(id, { resolve, reject });
+    });
   }
 
   cancel(id: string | number): void {
@@ -95,26 +102,36 @@ export class BridgeClient {
     await this.exited;
   }
 
+  private strayError(): Error {
+    return new Error(`the bridge wrote lines that are not JSON-RPC 2.0: ${JSON.stringify(this.strayLines)}`);
+  }
+
+  private stray(line: string): void {
+    this.strayLines.push(line);
+    for (const { reject } of this.waiting.values()) reject(this.strayError());
+    this.waiting.clear();
+  }
+
   private receive(line: string): void {
     let message: Incoming;
     try {
       message = JSON.parse(line) as Incoming;
     } catch {
-      this.strayLines.push(line);
+      this.stray(line);
       return;
     }
     if (message.jsonrpc !== '2.0') {
-      this.strayLines.push(line);
+      this.stray(line);
       return;
     }
     if ('method' in message) {
       this.notifications.push(message);
       return;
     }
-    const resolve = message.id === null ? undefined : this.waiting.get(message.id);
-    if (resolve && message.id !== null) {
+    const waiting = message.id === null ? undefined : this.waiting.get(message.id);
+    if (waiting && message.id !== null) {
       this.waiting.delete(message.id);
-      resolve(message);
+      waiting.resolve(message);
     } else {
       this.unmatched.push(message);
     }

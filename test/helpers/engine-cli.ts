@@ -3,6 +3,10 @@ import { execa } from 'execa';
 /** The engine under test: the integration suites run once on Docker and once on Podman. */
 export const ENGINE = process.env.BST_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
 
+/** Where the bridge finds it, and answers GetEngine with. */
+export const ENGINE_LOCATION =
+  ENGINE === 'podman' ? 'unix:///run/podman/podman.sock' : 'unix:///var/run/docker.sock';
+
 /** The engine's own CLI, to check from outside what the bridge did (and for test setup). */
 export const engineCli = async (...args: string[]): Promise<string> => {
   const { stdout } = await execa(ENGINE, args);
@@ -49,4 +53,38 @@ export const pushUniqueImage = async (
   await engineCli('push', reference);
   // By ID: Podman's `rmi NAME` may only untag it, and the layer would stay local.
   await engineCli('rmi', '-f', await imageIdOf(reference));
+};
+
+interface EngineEvent {
+  /** Docker's */
+  Action?: string;
+  Actor?: { Attributes?: { name?: string; exitCode?: string } };
+  /** Podman's */
+  Status?: string;
+  Name?: string;
+  ContainerExitCode?: number;
+}
+
+/** The exit codes the engine's event log holds for container `name` since `since` (Unix seconds). */
+export const exitCodesSince = async (name: string, since: number): Promise<number[]> => {
+  const until = Math.ceil(Date.now() / 1000) + 1;
+  const log = await engineCli(
+    'events',
+    '--since',
+    String(since),
+    '--until',
+    String(until),
+    '--format',
+    '{{json .}}',
+  );
+  return log
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as EngineEvent)
+    .flatMap((event) => {
+      if (event.Action === 'die' && event.Actor?.Attributes?.name === name)
+        return [Number(event.Actor.Attributes.exitCode)];
+      if (event.Status === 'died' && event.Name === name) return [event.ContainerExitCode as number];
+      return [];
+    });
 };

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { get } from 'node:http';
 import { execa } from 'execa';
-import { socketAnswers } from '../../src/engines/podman/private-service.js';
+import { GIVE_UP_MS } from './margins.js';
 import { runtimeDir } from './paths.js';
 import { isRunning } from './processes.js';
+import { waitUntil } from './wait-until.js';
 
 const ROOT = '/run/bst-containers-test/faults';
 const NETWORK = 'bst-test1';
@@ -12,7 +13,14 @@ export const FAULT_SOCKET = `${ROOT}/docker.sock`;
 export const FAULT_DOCKER_HOST = `unix://${FAULT_SOCKET}`;
 const PID_FILE = `${ROOT}/docker.pid`;
 
-const answers = () => socketAnswers(FAULT_SOCKET);
+/** dockerd answers its `_ping` on the socket. */
+const answers = () =>
+  new Promise<boolean>((resolve) => {
+    get({ socketPath: FAULT_SOCKET, path: '/_ping', agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    }).on('error', () => resolve(false));
+  });
 
 const ensureNetwork = async () => {
   if ((await execa('ip', ['link', 'show', NETWORK], { reject: false })).exitCode === 0) return;
@@ -51,12 +59,14 @@ export class FaultDockerd {
       { stdio: ['ignore', log, log], detached: true },
     );
     dockerd.unref();
-    const started = Date.now();
-    while (!(await answers())) {
-      if (dockerd.exitCode !== null || Date.now() - started > 60_000)
-        throw new Error(`the faults dockerd did not start; see ${runtimeDir}/dockerd-faults.log`);
-      await delay(100);
-    }
+    await waitUntil(
+      async () => {
+        if (dockerd.exitCode !== null)
+          throw new Error(`the faults dockerd exited; see ${runtimeDir}/dockerd-faults.log`);
+        return answers();
+      },
+      { timeoutMs: 60_000, what: `the faults dockerd to answer (${runtimeDir}/dockerd-faults.log)` },
+    );
   }
 
   /** Stops dockerd as `systemctl stop docker` would (SIGTERM) and waits until it is gone. */
@@ -64,11 +74,10 @@ export class FaultDockerd {
     const pid = existsSync(PID_FILE) ? Number(readFileSync(PID_FILE, 'utf8').trim()) : 0;
     if (!pid || !isRunning(pid)) return;
     process.kill(pid, 'SIGTERM');
-    const stopping = Date.now();
-    while (isRunning(pid)) {
-      if (Date.now() - stopping > 30_000) throw new Error(`the faults dockerd (${pid}) did not stop`);
-      await delay(50);
-    }
+    await waitUntil(() => !isRunning(pid), {
+      timeoutMs: GIVE_UP_MS,
+      what: `the faults dockerd (${pid}) to stop`,
+    });
   }
 
   /** Its own CLI, to set up and to check from outside. */

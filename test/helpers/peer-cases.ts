@@ -1,10 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { chunked, finish, head, KEEP, type Play, reset, send, trickle } from './http-peer.js';
-
-/** The stall time the peer suites give the bridge (BST_CONTAINERS_STALL_SECONDS). */
-export const STALL_SECONDS = 2;
-/** Every case ends within the stall time plus this. */
-export const CASE_MARGIN_MS = 5000;
+import { STALL_SECONDS } from './margins.js';
 
 /**
  * What a case must end in: the body arrives whole (`whole`), the transfer fails (`failed`), or

@@ -3,21 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import {
-  engineCli,
-  engineCliOk,
-  pushUniqueImage,
-  removeContainer,
-  removeImageQuietly,
-} from '../helpers/engine-cli.js';
+import { useDaemonContainer } from '../helpers/daemon-container.js';
+import { engineCli, engineCliOk, pushUniqueImage, removeImageQuietly } from '../helpers/engine-cli.js';
 import { startFileServer } from '../helpers/file-server.js';
+import { EXIT_WITHIN_MS, GIVE_UP_MS, MARGIN_MS } from '../helpers/margins.js';
 import { BASE_IMAGE, NESTED_IMAGE, NESTED_TARBALL } from '../helpers/paths.js';
-import { startStallingProxy } from '../helpers/stalling-proxy.js';
+import { startRegistryProxy } from '../helpers/registry-proxy.js';
+import { waitUntil } from '../helpers/wait-until.js';
 
 const CONTAINER = 'bst_cancel-test';
-const until = async (check: () => boolean | Promise<boolean>) => {
-  while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 20));
-};
 /** Processes inside the container whose command line holds `marker`. */
 const processesWith = async (marker: string) =>
   (await engineCli('exec', CONTAINER, 'ps', '-o', 'pid,args'))
@@ -27,21 +21,19 @@ const processesWith = async (marker: string) =>
 describe('$/cancelRequest', () => {
   let bridge: BridgeClient;
   let tempRoot: string;
+  useDaemonContainer(CONTAINER);
 
   beforeAll(async () => {
-    await removeContainer(CONTAINER);
     tempRoot = await mkdtemp(join(tmpdir(), 'bst-cancel-temp-'));
     bridge = new BridgeClient({ env: { BST_CONTAINERS_TMPDIR: tempRoot } });
-    await bridge.call('RunContainer', { containerName: CONTAINER, imageSha: BASE_IMAGE, isDaemon: true });
   });
 
   afterAll(async () => {
     await bridge.close();
-    await removeContainer(CONTAINER);
     await rm(tempRoot, { recursive: true, force: true });
   });
 
-  it('kills the exec and everything it started inside the container, and answers -32800', async () => {
+  it('kills the exec and everything it started inside the container, answers -32800, and serves on', async () => {
     const answer = bridge.request(
       'ExecInContainer',
       {
@@ -51,7 +43,10 @@ describe('$/cancelRequest', () => {
       },
       'exec-1',
     );
-    await until(() => bridge.notificationsFor('x', 'bst/output').length > 0);
+    await waitUntil(() => bridge.notificationsFor('x', 'bst/output').length > 0, {
+      timeoutMs: GIVE_UP_MS,
+      what: 'the exec to print "started"',
+    });
     expect((await processesWith('sleep 30')).filter((line) => /\d+ sleep 30[12]$/.test(line))).toHaveLength(
       2,
     );
@@ -60,9 +55,6 @@ describe('$/cancelRequest', () => {
     expect(response.error).toEqual({ code: -32800, message: 'Request cancelled' });
     expect(await processesWith('sleep 30')).toEqual([]);
     expect(bridge.notificationsFor('x', 'bst/output').map((n) => n.params.text)).toEqual(['started\n']);
-  });
-
-  it('leaves the container and the bridge usable', async () => {
     const { cmdout } = await bridge.call<{ cmdout: string }>('ExecInContainer', [
       CONTAINER,
       'echo still here',
@@ -79,8 +71,12 @@ describe('$/cancelRequest', () => {
         { imageSource: server.url('image.tar'), progressToken: 'dl' },
         'dl-1',
       );
-      await until(() =>
-        bridge.notificationsFor('dl', '$/progress').some((n) => (n.params.value as { bytes?: number }).bytes),
+      await waitUntil(
+        () =>
+          bridge
+            .notificationsFor('dl', '$/progress')
+            .some((n) => (n.params.value as { bytes?: number }).bytes),
+        { timeoutMs: GIVE_UP_MS, what: 'the download to report its first bytes' },
       );
       // Docker and Podman load the archive as it arrives: nothing is written to the temp folder.
       expect(await readdir(tempRoot)).toEqual([]);
@@ -95,12 +91,15 @@ describe('$/cancelRequest', () => {
 
   it('stops a pull in the engine, leaving no image', async () => {
     await pushUniqueImage(BASE_IMAGE, 'localhost:5000/bst/unique-layer:1');
-    const proxy = await startStallingProxy();
+    const proxy = await startRegistryProxy({ fault: 'stall-blobs', port: 5001 });
     const reference = `${proxy.host}/bst/unique-layer:1`;
     await removeImageQuietly(reference);
     try {
       const answer = bridge.request('ImportImage', { imageSource: reference }, 'pull-1');
-      await until(() => proxy.blobRequests() > 0);
+      await waitUntil(() => proxy.blobRequests() > 0, {
+        timeoutMs: GIVE_UP_MS,
+        what: 'the engine to ask for a blob',
+      });
       bridge.cancel('pull-1');
       expect((await answer).error?.code).toBe(-32800);
       expect(await engineCliOk('image', 'inspect', reference)).toBe(false);
@@ -111,12 +110,20 @@ describe('$/cancelRequest', () => {
 
   it('cancels work in flight when stdin closes, and exits within 1 s', async () => {
     const closing = new BridgeClient();
-    closing.request('ExecInContainer', { containerName: CONTAINER, cmdStr: 'sleep 303', progressToken: 1 });
-    await until(async () => (await processesWith('sleep 303')).length > 0);
-    const started = Date.now();
+    const answer = closing.request('ExecInContainer', {
+      containerName: CONTAINER,
+      cmdStr: 'sleep 303',
+      progressToken: 1,
+    });
+    await waitUntil(async () => (await processesWith('sleep 303')).length > 0, {
+      timeoutMs: GIVE_UP_MS,
+      what: 'sleep 303 to run in the container',
+    });
+    const started = performance.now();
     closing.child.stdin?.end();
-    await closing.exited;
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await closing.exited).toEqual({ code: 0, signal: null });
+    expect(performance.now() - started).toBeLessThan(EXIT_WITHIN_MS + MARGIN_MS);
+    expect((await answer).error).toEqual({ code: -32800, message: 'Request cancelled' });
     expect(await processesWith('sleep 303')).toEqual([]);
   });
 });

@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { removeContainer } from '../helpers/engine-cli.js';
+import { useDaemonContainer } from '../helpers/daemon-container.js';
+import { imageIdOf } from '../helpers/engine-cli.js';
+import { EngineProxy } from '../helpers/engine-proxy.js';
 import { WITHOUT_SOCKETS } from '../helpers/namespaces.js';
 import { BASE_IMAGE } from '../helpers/paths.js';
-import { startSocketProxy } from '../helpers/socket-proxy.js';
+
+const DOCKER_SOCKET = '/var/run/docker.sock';
 
 const CONTAINER = 'bst_discovery-test';
 
@@ -20,14 +23,17 @@ const firstError = async (env: NodeJS.ProcessEnv, params: unknown = {}, wrapper?
 
 describe('finding the engine', () => {
   let folder: string;
+  let baseId: string;
+  useDaemonContainer(CONTAINER);
+  const info = () => ({ containerInfo: { name: CONTAINER, isRunning: true, volumes: [], imageSha: baseId } });
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'bst-discovery-'));
+    baseId = await imageIdOf(BASE_IMAGE);
   });
 
   afterAll(async () => {
     await rm(folder, { recursive: true, force: true });
-    await removeContainer(CONTAINER);
   });
 
   it('no engine at all: "No valid container engine was found"', async () => {
@@ -54,17 +60,17 @@ describe('finding the engine', () => {
   });
 
   it('honours DOCKER_HOST, detects once and reuses its connection for a session of calls', async () => {
-    const proxy = await startSocketProxy(join(folder, 'proxy.sock'));
-    const bridge = new BridgeClient({ env: { DOCKER_HOST: `unix://${folder}/proxy.sock` } });
+    const proxy = await EngineProxy.start(DOCKER_SOCKET, join(folder, 'proxy.sock'));
+    const bridge = new BridgeClient({ env: { DOCKER_HOST: proxy.host } });
     try {
       expect(await bridge.call('GetEngine')).toEqual({
         engineName: 'docker',
         location: `unix://${folder}/proxy.sock`,
       });
-      await bridge.call('RunContainer', { containerName: CONTAINER, imageSha: BASE_IMAGE, isDaemon: true });
       for (let index = 0; index < 30; index++) {
-        await bridge.call('GetContainerInfo', [CONTAINER]);
-        await bridge.call('GetImages');
+        expect(await bridge.call('GetContainerInfo', [CONTAINER])).toEqual(info());
+        const { imageList } = await bridge.call<{ imageList: string[][] }>('GetImages');
+        expect(imageList).toContainEqual([BASE_IMAGE, baseId, '<none>']);
       }
       expect(proxy.pings()).toBe(1);
       // Keep-alive connections are reused: a call issued the instant the previous answer ends may
@@ -86,7 +92,7 @@ describe('finding the engine', () => {
         JSON.stringify({ Name: name, Endpoints: { docker: { Host: host } } }),
       );
     };
-    const proxy = await startSocketProxy(join(folder, 'context.sock'));
+    const proxy = await EngineProxy.start(DOCKER_SOCKET, join(folder, 'context.sock'));
     try {
       await addContext('working', `unix://${folder}/context.sock`);
       await addContext('broken', `unix://${folder}/no-daemon.sock`);
@@ -109,21 +115,16 @@ describe('finding the engine', () => {
   });
 
   it('an engine that goes away gives a clear error, and is found again once it is back', async () => {
-    const path = join(folder, 'flaky.sock');
-    const proxy = await startSocketProxy(path);
-    const bridge = new BridgeClient({ env: { DOCKER_HOST: `unix://${path}` } });
+    const proxy = await EngineProxy.start(DOCKER_SOCKET, join(folder, 'flaky.sock'));
+    const bridge = new BridgeClient({ env: { DOCKER_HOST: proxy.host } });
     try {
-      await bridge.call('GetContainerInfo', [CONTAINER]);
+      expect(await bridge.call('GetContainerInfo', [CONTAINER])).toEqual(info());
       await proxy.stop();
       const down = await bridge.request('GetContainerInfo', [CONTAINER]);
       expect(down.error?.code).toBe(-32002);
       expect(down.error?.message).toContain('Start Docker');
-      await proxy.start();
-      const { containerInfo } = await bridge.call<{ containerInfo: { isRunning: boolean } }>(
-        'GetContainerInfo',
-        [CONTAINER],
-      );
-      expect(containerInfo.isRunning).toBe(true);
+      await proxy.listen();
+      expect(await bridge.call('GetContainerInfo', [CONTAINER])).toEqual(info());
     } finally {
       await bridge.close();
       await proxy.stop();

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { REGISTRY_IMAGE } from '../helpers/paths.js';
-import { startTokenGate } from '../helpers/token-gate.js';
+import { startRegistryProxy } from '../helpers/registry-proxy.js';
 
 describe('GetOnlineManifest asks the registry itself (no buildx)', () => {
   let bridge: BridgeClient;
@@ -36,7 +36,7 @@ describe('GetOnlineManifest asks the registry itself (no buildx)', () => {
   });
 
   it('gets an anonymous bearer token when the registry asks for one', async () => {
-    const gate = await startTokenGate();
+    const gate = await startRegistryProxy({ tokenGate: true });
     try {
       const result = await bridge.call('GetOnlineManifest', { imageSource: `${gate.host}/bst/busybox:1` });
       expect(result).toEqual({ manifestSha: registryDigest });
@@ -47,7 +47,7 @@ describe('GetOnlineManifest asks the registry itself (no buildx)', () => {
   });
 
   it('hashes the manifest itself when the registry gives no digest header', async () => {
-    const gate = await startTokenGate({ stripDigest: true });
+    const gate = await startRegistryProxy({ tokenGate: true, stripDigest: true });
     try {
       const result = await bridge.call('GetOnlineManifest', { imageSource: `${gate.host}/bst/busybox:1` });
       expect(result).toEqual({ manifestSha: registryDigest });

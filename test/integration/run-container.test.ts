@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { ENGINE, engineCli, engineCliOk, removeContainer } from '../helpers/engine-cli.js';
+import { HOST_GPU } from '../helpers/host.js';
 import { BASE_IMAGE } from '../helpers/paths.js';
 
 const FAILING_IMAGE = 'bst-test/failing:1';
@@ -144,37 +145,87 @@ describe(`RunContainer details on ${ENGINE}`, () => {
     expect(await engineCliOk('container', 'inspect', 'bst_run-missing')).toBe(false);
   });
 
-  it('useGpu asks for every GPU when nvidia-smi is found, and a failed start leaves no container', async () => {
-    const fakeBin = await mkdtemp(join(tmpdir(), 'bst-gpu-bin-'));
-    await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
-    await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
-    const gpuBridge = new BridgeClient({ env: { PATH: `${fakeBin}:${process.env.PATH}` } });
-    try {
-      const response = await gpuBridge.request('RunContainer', {
-        containerName: 'bst_run-gpu',
-        imageSha: BASE_IMAGE,
-        isDaemon: true,
-        useGpu: true,
-      });
-      // This machine has no NVIDIA runtime: the engine refuses the device request it was sent.
-      expect(response.error?.message).toMatch(
-        ENGINE === 'docker' ? /could not select device driver/ : /CDI devices nvidia.com\/gpu=all/,
-      );
-      expect(await engineCliOk('container', 'inspect', 'bst_run-gpu')).toBe(false);
-      // Without nvidia-smi on PATH the wish is dropped, as in the seed.
+  it('a start the engine refuses is a clear error and leaves no container', async () => {
+    const file = join(hostRoot, 'a-file');
+    await writeFile(file, 'not a folder');
+    const response = await bridge.request('RunContainer', {
+      containerName: 'bst_run-refused',
+      imageSha: BASE_IMAGE,
+      isDaemon: true,
+      volumes: [[file, '/bin']],
+    });
+    expect(response.error?.code).toBe(-32004);
+    expect(response.error?.message).toMatch(
+      /^Could not start container bst_run-refused: .*error mounting ".*\/a-file" to rootfs at "\/bin": .*not a directory/,
+    );
+    expect(await engineCliOk('container', 'inspect', 'bst_run-refused')).toBe(false);
+  });
+
+  describe(`useGpu, on this host ${HOST_GPU ? `with nvidia-smi (${HOST_GPU})` : 'without nvidia-smi'}`, () => {
+    const GPU_REQUEST =
+      ENGINE === 'docker' ? '{{json .HostConfig.DeviceRequests}}' : '{{json .HostConfig.Devices}}';
+    /** What `inspect` shows of a request for every GPU. */
+    const everyGpu =
+      ENGINE === 'docker'
+        ? [expect.objectContaining({ Driver: '', Count: -1, Capabilities: [['gpu']] })]
+        : [expect.objectContaining({ PathOnHost: 'nvidia.com/gpu=all' })];
+    let fakeBin: string;
+
+    beforeAll(async () => {
+      fakeBin = await mkdtemp(join(tmpdir(), 'bst-gpu-bin-'));
+      await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
+      await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
+    });
+
+    afterAll(async () => {
+      await removeContainer('bst_run-gpu');
+      await rm(fakeBin, { recursive: true, force: true });
+    });
+
+    it(HOST_GPU ? 'asks the engine for every GPU' : 'is dropped, as in the seed', async () => {
+      await removeContainer('bst_run-gpu');
       await bridge.call('RunContainer', {
         containerName: 'bst_run-gpu',
         imageSha: BASE_IMAGE,
         isDaemon: 1,
         useGpu: 1,
       });
-      const requested =
-        ENGINE === 'docker' ? '{{json .HostConfig.DeviceRequests}}' : '{{json .HostConfig.Devices}}';
-      expect(await engineCli('inspect', '--format', requested, 'bst_run-gpu')).toMatch(/^(null|\[\])$/);
-    } finally {
-      await gpuBridge.close();
-      await removeContainer('bst_run-gpu');
-      await rm(fakeBin, { recursive: true, force: true });
-    }
+      const requested = JSON.parse(await engineCli('inspect', '--format', GPU_REQUEST, 'bst_run-gpu'));
+      expect(requested).toEqual(HOST_GPU ? everyGpu : ENGINE === 'docker' ? null : []);
+    });
+
+    it(
+      HOST_GPU
+        ? 'with nvidia-smi on the PATH, asks the engine for every GPU'
+        : 'with nvidia-smi on the PATH but no GPU, the engine refuses the request and no container is left',
+      async () => {
+        await removeContainer('bst_run-gpu');
+        const gpuBridge = new BridgeClient({ env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+        try {
+          const response = await gpuBridge.request('RunContainer', {
+            containerName: 'bst_run-gpu',
+            imageSha: BASE_IMAGE,
+            isDaemon: true,
+            useGpu: true,
+          });
+          if (HOST_GPU) {
+            expect(response.error).toBeUndefined();
+            const requested = JSON.parse(await engineCli('inspect', '--format', GPU_REQUEST, 'bst_run-gpu'));
+            expect(requested).toEqual(everyGpu);
+          } else {
+            // The engine's refusal names what it was asked for.
+            expect(response.error?.code).toBe(-32004);
+            expect(response.error?.message).toMatch(
+              ENGINE === 'docker'
+                ? /could not select device driver "" with capabilities: \[\[gpu\]\]/
+                : /CDI devices nvidia.com\/gpu=all/,
+            );
+            expect(await engineCliOk('container', 'inspect', 'bst_run-gpu')).toBe(false);
+          }
+        } finally {
+          await gpuBridge.close();
+        }
+      },
+    );
   });
 });

@@ -3,8 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
-import { ENGINE, engineCliOk, imageIdOf, removeImageQuietly } from '../../helpers/engine-cli.js';
+import {
+  ENGINE,
+  ENGINE_LOCATION,
+  engineCliOk,
+  imageIdOf,
+  removeImageQuietly,
+} from '../../helpers/engine-cli.js';
 import { HttpPeer, head } from '../../helpers/http-peer.js';
+import { MARGIN_MS, STALL_SECONDS } from '../../helpers/margins.js';
 import {
   BASE_IMAGE,
   imageIdFile,
@@ -13,13 +20,7 @@ import {
   TINY_TARBALL_GZ,
   UNIQUE_TARBALL,
 } from '../../helpers/paths.js';
-import {
-  CASE_MARGIN_MS,
-  type PeerCase,
-  peerCases,
-  STALL_SECONDS,
-  wholeAnswer,
-} from '../../helpers/peer-cases.js';
+import { type PeerCase, peerCases, wholeAnswer } from '../../helpers/peer-cases.js';
 
 const IMPORTS = 100;
 
@@ -32,7 +33,6 @@ describe(`URL imports into ${ENGINE} from HTTP peers that misbehave`, () => {
   let tiny: Buffer;
   let uniqueId: string;
   let tinyId: string;
-  const times: string[] = [];
 
   beforeAll(async () => {
     tempRoot = await mkdtemp(join(tmpdir(), 'bst-peer-temp-'));
@@ -52,7 +52,6 @@ describe(`URL imports into ${ENGINE} from HTTP peers that misbehave`, () => {
     await bridge.close();
     await Promise.all([peer.close(), elsewhere.close()]);
     await rm(tempRoot, { recursive: true, force: true });
-    if (times.length > 0) console.log(`${ENGINE} URL import cases:\n${times.join('\n')}`);
   });
 
   it(`survives ${IMPORTS} imports from a server that closes the connection after the body (HTTP/1.0)`, async () => {
@@ -82,10 +81,7 @@ describe(`URL imports into ${ENGINE} from HTTP peers that misbehave`, () => {
     const response = await bridge.request('ImportImage', [peer.url('/image.tar')]);
     const ms = performance.now() - started;
     peer.dropAll();
-    times.push(
-      `  ${peerCase.name}: ${response.error ? `${response.error.code} ${response.error.message}` : 'imported'} (${Math.round(ms)} ms)`,
-    );
-    expect(ms).toBeLessThan(STALL_SECONDS * 1000 + CASE_MARGIN_MS);
+    expect(ms, JSON.stringify(response)).toBeLessThan(STALL_SECONDS * 1000 + MARGIN_MS);
     if (peerCase.outcome === 'whole') {
       expect(response.error).toBeUndefined();
       expect(response.result).toEqual({ imageSha: expectedId });
@@ -99,9 +95,10 @@ describe(`URL imports into ${ENGINE} from HTTP peers that misbehave`, () => {
       expect(await engineCliOk('image', 'inspect', expectedId)).toBe(false);
     }
     expect(await readdir(tempRoot)).toEqual([]);
-    // The bridge goes on serving.
+    // The bridge goes on serving, with nothing to say on stderr.
     expect(bridge.child.exitCode).toBeNull();
-    expect((await bridge.request('GetEngine', [])).error).toBeUndefined();
+    expect(await bridge.call('GetEngine', [])).toEqual({ engineName: ENGINE, location: ENGINE_LOCATION });
+    expect(bridge.stderr).toBe('');
   };
 
   // A placeholder list for the names; the bodies are read in beforeAll.
@@ -113,9 +110,4 @@ describe(`URL imports into ${ENGINE} from HTTP peers that misbehave`, () => {
       await check(real as PeerCase);
     });
   }
-
-  it('ends with no bridge error on stderr and nothing on stdout but protocol messages', () => {
-    expect(bridge.stderr).toBe('');
-    expect(bridge.strayLines).toEqual([]);
-  });
 });

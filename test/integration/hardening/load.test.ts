@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
-import { removeContainer } from '../../helpers/engine-cli.js';
+import { useDaemonContainer } from '../../helpers/daemon-container.js';
+import { ENGINE, ENGINE_LOCATION, imageIdOf } from '../../helpers/engine-cli.js';
 import { BASE_IMAGE } from '../../helpers/paths.js';
 
 const CONTAINER = 'bst_load-test';
@@ -11,16 +12,18 @@ const openFds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 
 describe('load', () => {
   let bridge: BridgeClient;
+  let baseId: string;
+  useDaemonContainer(CONTAINER);
+  const engine = { engineName: ENGINE, location: ENGINE_LOCATION };
+  const info = () => ({ containerInfo: { name: CONTAINER, isRunning: true, volumes: [], imageSha: baseId } });
 
   beforeAll(async () => {
-    await removeContainer(CONTAINER);
+    baseId = await imageIdOf(BASE_IMAGE);
     bridge = new BridgeClient();
-    await bridge.call('RunContainer', { containerName: CONTAINER, imageSha: BASE_IMAGE, isDaemon: true });
   });
 
   afterAll(async () => {
     await bridge.close();
-    await removeContainer(CONTAINER);
   });
 
   it('answers 200 concurrent mixed requests, each under its own id', async () => {
@@ -41,23 +44,28 @@ describe('load', () => {
       expect(response.error).toBeUndefined();
       if (request.kind === 'ExecInContainer')
         expect(response.result).toEqual({ cmdout: `call-${request.index}\n` });
-      if (request.kind === 'GetContainerInfo')
-        expect(response.result).toMatchObject({ containerInfo: { name: CONTAINER } });
-      if (request.kind === 'GetImages') expect(response.result).toHaveProperty('imageList');
+      if (request.kind === 'GetContainerInfo') expect(response.result).toEqual(info());
+      if (request.kind === 'GetImages') {
+        const { imageList } = response.result as { imageList: string[][] };
+        expect(imageList.find(([name]) => name === BASE_IMAGE)?.slice(0, 2)).toEqual([BASE_IMAGE, baseId]);
+      }
     }
   });
 
-  it('a soak of 20,000 calls leaves memory and open files bounded', async () => {
+  it('a soak of 20,000 calls, every one answered right, leaves memory and open files bounded', async () => {
     const pid = bridge.child.pid as number;
-    for (let index = 0; index < 2000; index++) await bridge.call('GetContainerInfo', [CONTAINER]);
+    for (let index = 0; index < 2000; index++)
+      expect(await bridge.call('GetContainerInfo', [CONTAINER])).toEqual(info());
     const rssBefore = rssMiB(pid);
     const fdsBefore = openFds(pid);
+    const expected = Array.from({ length: 1000 }, (_, index) => (index % 2 ? info() : engine));
     for (let batch = 0; batch < 20; batch++) {
-      await Promise.all(
+      const responses = await Promise.all(
         Array.from({ length: 1000 }, (_, index) =>
           bridge.request(index % 2 ? 'GetContainerInfo' : 'GetEngine', index % 2 ? [CONTAINER] : {}),
         ),
       );
+      expect(responses.map((response) => response.error ?? response.result)).toEqual(expected);
     }
     const rssAfter = rssMiB(pid);
     const fdsAfter = openFds(pid);

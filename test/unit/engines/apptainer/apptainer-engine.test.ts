@@ -6,7 +6,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApptainerEngine } from '../../../../src/engines/apptainer/apptainer-engine.js';
 import { connectApptainer } from '../../../../src/engines/apptainer/connect-apptainer.js';
 import { parseInstanceList, parseVersion } from '../../../../src/engines/apptainer/instance-list.js';
-import { sha256OfFile } from '../../../../src/engines/apptainer/sif-store.js';
 import { parseImageSpec } from '../../../../src/registry/image-spec.js';
 import { parseReference } from '../../../../src/registry/reference.js';
 import { noProgress, type WorkContext } from '../../../../src/shared/work-context.js';
@@ -21,6 +20,8 @@ const context = (): WorkContext => ({
   output: () => undefined,
 });
 const APPTAINER = '/usr/bin/apptainer';
+/** sha256 of what the fake writes for a pull of it: `SIF built from docker://localhost:5000/bst/busybox:1`. */
+const BUSYBOX_SIF_SHA = 'sha256:1b0df0a390c99a357cf483da208bdcd016dcc85053664b906a86d29d7b335df1';
 
 describe('Apptainer output parsing', () => {
   it('reads instance list --json as the manual shows it', () => {
@@ -53,6 +54,9 @@ describe('Apptainer engine command lines', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
+  /** Where the store keeps the pulled busybox: its name made safe, and the start of the name's sha256. */
+  const busyboxSif = () => join(folder, 'localhost_5000_bst_busybox_1-522b3392.sif');
+
   it('pulls docker://REF into a SIF of its own, named and identified by its sha256', async () => {
     const imageSha = await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     const [pull] = fake.calls;
@@ -60,8 +64,8 @@ describe('Apptainer engine command lines', () => {
     expect(pull?.at(-1)).toBe('docker://localhost:5000/bst/busybox:1');
     const [record] = await engine.store.list();
     expect(record?.name).toBe('localhost:5000/bst/busybox:1');
-    expect(imageSha).toBe(await sha256OfFile(record?.file as string));
-    expect(await engine.listImages()).toEqual([['localhost:5000/bst/busybox:1', imageSha, '<none>']]);
+    expect(imageSha).toBe(BUSYBOX_SIF_SHA);
+    expect(await engine.listImages()).toEqual([['localhost:5000/bst/busybox:1', BUSYBOX_SIF_SHA, '<none>']]);
     await engine.pullImage(parseReference('docker.io/brainstormtools/app:latest'), context());
     expect(fake.calls[1]?.slice(0, 2)).toEqual(['pull', '--force']);
     expect(fake.calls[1]?.at(-1)).toBe('docker://docker.io/brainstormtools/app:latest');
@@ -71,19 +75,20 @@ describe('Apptainer engine command lines', () => {
     const arrived = await engine.loadImage('/data/images/plugin.tar.gz', context());
     expect(fake.calls[0]?.[0]).toBe('build');
     expect(fake.calls[0]?.at(-1)).toBe('docker-archive:///data/images/plugin.tar.gz');
-    expect(arrived.names).toEqual(['plugin:latest']);
-    await engine.tagImage(arrived.imageId, parseReference('brainstorm_x:latest'));
+    // sha256 of what the fake builds: `SIF built from docker-archive:///data/images/plugin.tar.gz`.
+    const pluginSha = 'sha256:e4670bc9e0b787ad2f1c2aa9d392a329cda41661b9890f68ab296f61ff67a141';
+    expect(arrived).toEqual({ imageId: pluginSha, names: ['plugin:latest'] });
+    await engine.tagImage(pluginSha, parseReference('brainstorm_x:latest'));
     await engine.untagImage('plugin:latest');
-    expect(await engine.listImages()).toEqual([['brainstorm_x:latest', arrived.imageId, '<none>']]);
+    expect(await engine.listImages()).toEqual([['brainstorm_x:latest', pluginSha, '<none>']]);
   });
 
   it('runs a daemon as an instance with binds and --nv, and describes it from instance list', async () => {
-    const imageSha = await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
-    const [record] = await engine.store.list();
+    await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
     await engine.runContainer(
       {
         containerName: 'bst_x',
-        image: parseImageSpec(imageSha),
+        image: parseImageSpec(BUSYBOX_SIF_SHA),
         volumes: [['/tmp/a b', '/data']],
         isDaemon: true,
         containerArgs: [],
@@ -97,14 +102,14 @@ describe('Apptainer engine command lines', () => {
       '--bind',
       '/tmp/a b:/data',
       '--nv',
-      record?.file,
+      busyboxSif(),
       'bst_x',
     ]);
     expect(await engine.getContainerInfo('bst_x')).toEqual({
       name: 'bst_x',
       isRunning: true,
       volumes: [['/tmp/a b', '/data']],
-      imageSha,
+      imageSha: BUSYBOX_SIF_SHA,
     });
     expect(fake.calls.at(-1)).toEqual(['instance', 'list', '--json', 'bst_x']);
   });
@@ -135,7 +140,6 @@ describe('Apptainer engine command lines', () => {
 
   it('runs a non-daemon container with apptainer run and its arguments', async () => {
     await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
-    const [record] = await engine.store.list();
     const result = await engine.runContainer(
       {
         containerName: 'bst_y',
@@ -147,7 +151,7 @@ describe('Apptainer engine command lines', () => {
       },
       context(),
     );
-    expect(fake.calls.at(-1)).toEqual(['run', record?.file, 'a b', '--flag']);
+    expect(fake.calls.at(-1)).toEqual(['run', busyboxSif(), 'a b', '--flag']);
     expect(result).toEqual({ cmdout: 'hello from the instance\n' });
   });
 
@@ -171,11 +175,13 @@ describe('Apptainer engine command lines', () => {
   });
 
   it('removes a SIF by name or ID, refusing one an instance uses unless forced', async () => {
-    const imageSha = await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context());
+    expect(await engine.pullImage(parseReference('localhost:5000/bst/busybox:1'), context())).toBe(
+      BUSYBOX_SIF_SHA,
+    );
     await engine.runContainer(
       {
         containerName: 'bst_x',
-        image: parseImageSpec(imageSha),
+        image: parseImageSpec(BUSYBOX_SIF_SHA),
         volumes: [],
         isDaemon: true,
         containerArgs: [],
@@ -188,9 +194,11 @@ describe('Apptainer engine command lines', () => {
     ).rejects.toMatchObject({
       code: -32012,
     });
-    await engine.removeImage(parseImageSpec(imageSha), true);
+    await engine.removeImage(parseImageSpec(BUSYBOX_SIF_SHA), true);
     expect(await engine.listImages()).toEqual([]);
-    await expect(engine.removeImage(parseImageSpec(imageSha), true)).rejects.toMatchObject({ code: -32011 });
+    await expect(engine.removeImage(parseImageSpec(BUSYBOX_SIF_SHA), true)).rejects.toMatchObject({
+      code: -32011,
+    });
   });
 
   it('is found as apptainer, else singularity, and its version is checked', async () => {

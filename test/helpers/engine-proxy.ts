@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { rmSync } from 'node:fs';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 
 export interface Cut {
@@ -12,14 +12,19 @@ export interface Cut {
 }
 
 /**
- * A TCP proxy on 127.0.0.1 in front of an engine's unix socket (the bridge reaches it as
- * `tcp://`), which passes everything until a `Cut` is armed: then, once that many bytes of the
- * chosen request's stream have passed, it closes the bridge's connection the chosen way, once.
+ * A proxy in front of an engine's unix socket, on a unix socket of its own or on 127.0.0.1 (the
+ * bridge reaches it as `tcp://`). It counts connections and `_ping` calls, can go away and come
+ * back (an engine that stops and starts again), and cuts a stream once a `Cut` is armed: when
+ * that many bytes of the chosen request's stream have passed, it closes the bridge's connection
+ * the chosen way.
  */
-export class CuttingProxy {
+export class EngineProxy {
   private cut: Cut | undefined;
   private fired: (() => void) | undefined;
   private readonly sockets = new Set<Socket>();
+  private connectionCount = 0;
+  private pingCount = 0;
+  private address: string | number = 0;
 
   private constructor(
     private readonly server: Server,
@@ -28,15 +33,27 @@ export class CuttingProxy {
     server.on('connection', (client) => this.relay(client));
   }
 
-  static async start(target: string): Promise<CuttingProxy> {
-    const proxy = new CuttingProxy(createServer(), target);
-    proxy.server.listen(0, '127.0.0.1');
-    await once(proxy.server, 'listening');
+  /** `path`: listen on this unix socket; without it, on a free TCP port of 127.0.0.1. */
+  static async start(target: string, path?: string): Promise<EngineProxy> {
+    const proxy = new EngineProxy(createServer(), target);
+    if (path) rmSync(path, { force: true });
+    proxy.address = path ?? 0;
+    await proxy.listen();
+    if (!path) proxy.address = (proxy.server.address() as AddressInfo).port;
     return proxy;
   }
 
+  /** What the bridge is given as DOCKER_HOST or CONTAINER_HOST. */
   get host(): string {
-    return `tcp://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return typeof this.address === 'string' ? `unix://${this.address}` : `tcp://127.0.0.1:${this.address}`;
+  }
+
+  connections(): number {
+    return this.connectionCount;
+  }
+
+  pings(): number {
+    return this.pingCount;
   }
 
   /** Arms one cut; settles when it has happened. */
@@ -47,12 +64,23 @@ export class CuttingProxy {
     });
   }
 
-  async close(): Promise<void> {
+  /** Goes away: every connection dropped, nothing listening. */
+  stop(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
+    this.sockets.clear();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Comes back where it was. */
+  listen(): Promise<void> {
+    return new Promise((resolve) => {
+      if (typeof this.address === 'string') this.server.listen(this.address, resolve);
+      else this.server.listen(this.address, '127.0.0.1', resolve);
+    });
   }
 
   private relay(client: Socket): void {
+    this.connectionCount++;
     const upstream = connect(this.target);
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
@@ -75,7 +103,9 @@ export class CuttingProxy {
       if (counted >= this.cut.afterBytes) cutNow();
     };
     client.on('data', (chunk: Buffer) => {
-      const line = /^(GET|POST|PUT|DELETE|HEAD) \S+/m.exec(chunk.subarray(0, 4096).toString('latin1'))?.[0];
+      const head = chunk.subarray(0, 4096).toString('latin1');
+      this.pingCount += head.match(/ \/(v[\d.]+\/)?_ping /g)?.length ?? 0;
+      const line = /^(GET|POST|PUT|DELETE|HEAD) \S+/m.exec(head)?.[0];
       if (line && this.cut?.request.test(line) && !counting) {
         counting = true;
         counted = 0;
