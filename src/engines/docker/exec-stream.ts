@@ -6,12 +6,12 @@ import { Demultiplexer } from './multiplex.js';
  * cannot kill an exec, so cancelling kills the process group of that PID inside the container),
  * last the command's exit status (so the end of the command arrives with its output, and no call
  * has to ask the engine for it). The command's stderr joins its stdout in one pipe: two pipes
- * would lose their relative order.
+ * would lose their relative order. After `--`, a command that starts with `-` is a command.
  */
 export const commandReportingPidAndExit = (command: string) => [
   'sh',
   '-c',
-  'echo "$$" >&2; sh -c "$1" 2>&1; echo "exit $?" >&2',
+  'echo "$$" >&2; sh -c -- "$1" 2>&1; echo "exit $?" >&2',
   'sh',
   command,
 ];
