@@ -1,32 +1,46 @@
 import { LazyAbort } from './lazy-abort.js';
 
+/** One call being answered: its cancellation, and a promise that fails it when the bridge goes down. */
+export interface CallInFlight {
+  abort: LazyAbort;
+  /** Never settles, unless `failAll` rejects it. */
+  failed: Promise<never>;
+}
+
 /**
- * The calls being answered: each one's cancellation, and how many have been answered, so that
- * the server can tell when every request it read has its answer.
+ * The calls being answered, and how many have been answered, so that the server can tell when
+ * every request it read has its answer. Each call has a `failed` promise of its own: a single
+ * shared one would keep a reaction, and so the answer, of every call ever raced against it.
  */
 export class CallsInFlight {
-  private readonly aborts = new Set<LazyAbort>();
+  private readonly calls = new Map<CallInFlight, (error: unknown) => void>();
   private answered = 0;
   private onAnswered: (() => void) | undefined;
 
-  start(): LazyAbort {
-    const abort = new LazyAbort();
-    this.aborts.add(abort);
-    return abort;
+  start(): CallInFlight {
+    let fail: (error: unknown) => void = () => {};
+    const failed = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    failed.catch(() => {});
+    const call = { abort: new LazyAbort(), failed };
+    this.calls.set(call, fail);
+    return call;
   }
 
-  finish(abort: LazyAbort): void {
-    this.aborts.delete(abort);
-  }
-
-  /** One more request has its answer (or failed before it became a call). */
-  answeredOne(): void {
+  /** The call has its answer (or failed before it became a call). */
+  finish(call: CallInFlight): void {
+    this.calls.delete(call);
     this.answered++;
     this.onAnswered?.();
   }
 
   cancelAll(): void {
-    for (const abort of this.aborts) abort.abort();
+    for (const call of this.calls.keys()) call.abort.abort();
+  }
+
+  failAll(error: unknown): void {
+    for (const fail of this.calls.values()) fail(error);
   }
 
   /** Settles once `count()` requests have been answered (count grows while requests are still read). */

@@ -77,11 +77,6 @@ export const startServer = (options: ServerOptions): Server => {
   const { writer, dispatcher } = options;
   const connection = openConnection(options.reader, writer, options.log);
   const calls = new CallsInFlight();
-  let failWith: (error: ResponseError<unknown>) => void = () => {};
-  const failed = new Promise<never>((_, reject) => {
-    failWith = reject;
-  });
-  failed.catch(() => {});
 
   // Once the input has ended the connection refuses notifications; the answer still goes out.
   const notify = (method: string, params: object) => {
@@ -90,8 +85,9 @@ export const startServer = (options: ServerOptions): Server => {
     } catch {}
   };
 
-  const channelFor = (token: CancellationToken): { channel: CallChannel; done: () => void } => {
-    const abort = calls.start();
+  const channelFor = (token: CancellationToken) => {
+    const call = calls.start();
+    const { abort } = call;
     const onCancel = token.onCancellationRequested(() => abort.abort());
     const channel: CallChannel = {
       get signal() {
@@ -110,18 +106,17 @@ export const startServer = (options: ServerOptions): Server => {
     };
     const done = () => {
       onCancel.dispose();
-      calls.finish(abort);
+      calls.finish(call);
     };
-    return { channel, done };
+    return { channel, failed: call.failed, done };
   };
 
   const answer = async (method: string, rawParams: unknown, token: CancellationToken) => {
-    const { channel, done } = channelFor(token);
+    const { channel, failed, done } = channelFor(token);
     try {
       return await Promise.race([dispatcher.invoke(method, rawParams, channel), failed]);
     } finally {
       done();
-      calls.answeredOne();
     }
   };
 
@@ -144,7 +139,7 @@ export const startServer = (options: ServerOptions): Server => {
   connection.listen();
   const failAll = async (fault: unknown) => {
     const { code, message } = internalFault(fault);
-    failWith(new ResponseError(code, message));
+    calls.failAll(new ResponseError(code, message));
     await writtenOut(writer);
   };
   return { connection, closed, failAll };
