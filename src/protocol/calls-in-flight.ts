@@ -16,6 +16,8 @@ export class CallsInFlight {
   private readonly calls = new Map<CallInFlight, (error: unknown) => void>();
   private answered = 0;
   private onAnswered: (() => void) | undefined;
+  /** Once the bridge is going down, calls that start after fail at once. */
+  private failure: { error: unknown } | undefined;
 
   start(): CallInFlight {
     let fail: (error: unknown) => void = () => {};
@@ -25,6 +27,7 @@ export class CallsInFlight {
     failed.catch(() => {});
     const call = { abort: new LazyAbort(), failed };
     this.calls.set(call, fail);
+    if (this.failure) fail(this.failure.error);
     return call;
   }
 
@@ -40,6 +43,7 @@ export class CallsInFlight {
   }
 
   failAll(error: unknown): void {
+    this.failure = { error };
     for (const fail of this.calls.values()) fail(error);
   }
 
