@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/use-node.sh
-exec tsup "$@"
+exec node_modules/.bin/tsup "$@"
