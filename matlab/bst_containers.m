@@ -80,7 +80,7 @@ if isempty(iMethod)
 end
 [field, value, feedback] = methodTable{iMethod, 2:4};
 named = struct();
-if IsBrainstormRunning()
+if State('isBrainstorm')
     named.engine = bst_get('ContainerEngine');
     if strcmp(method, 'RunContainer')
         named.useGpu = bst_get('ContainerUseGpu');
@@ -97,7 +97,7 @@ if isempty(errMsg) && isfield(result, field)
     end
 end
 % The engine found by auto-detection becomes Brainstorm's choice, as Brainstorm's own version does
-if strcmp(method, 'GetEngine') && isempty(errMsg) && IsBrainstormRunning() ...
+if strcmp(method, 'GetEngine') && isempty(errMsg) && State('isBrainstorm') ...
         && (nargin < 2 || isempty(varargin{1}) || strcmpi(varargin{1}, 'auto-detect'))
     bst_set('ContainerEngine', value);
 end
@@ -105,12 +105,11 @@ varargout = {errMsg, value};
 varargout = varargout(1:1 + ~isempty(field));
 end
 
-
 %% ===== CALL THE BRIDGE =====
 function [errMsg, result] = CallBridge(method, args, named, feedback)
 % Sends one request and waits for its answer; Ctrl+C (or an error) while it waits cancels it.
 result = struct();
-id = PendingRequest('next');
+id = State('pendingId', State('lastId', State('lastId') + 1));
 if ~isempty(feedback)
     named.progressToken = id;
 end
@@ -120,11 +119,8 @@ if numfields(named) > 0
     args{end + 1} = named;
 end
 request = ['{"jsonrpc":"2.0","id":', sprintf('%d', id), ',"method":"', method, '","params":', ToJson(args), '}'];
-bridge = BridgeStore();
-errMsg = 'none yet';
-if ~isempty(bridge)
-    errMsg = WriteLine(bridge, request);
-end
+bridge = State('bridge');
+errMsg = WriteLine(bridge, request);
 if ~isempty(errMsg)
     % No bridge yet, or it stopped since the last call: start one, once
     StopBridge();
@@ -132,11 +128,10 @@ if ~isempty(errMsg)
     if isempty(errMsg)
         errMsg = WriteLine(bridge, request);
     end
-    if ~isempty(errMsg)
-        return;
-    end
 end
-PendingRequest(id);
+if ~isempty(errMsg)
+    return;
+end
 cleanupObj = onCleanup(@() Interrupted(bridge, id, method, args));
 progress = struct('lastPercent', -1, 'isStarted', 0);
 wait = [];
@@ -165,12 +160,11 @@ while true
     end
     % Anything else is the late answer of a cancelled request: skip it
 end
-PendingRequest(0);
+State('pendingId', 0);
 if progress.isStarted
     bst_progress('stop');
 end
 end
-
 
 %% ===== NEXT LINE FROM THE BRIDGE =====
 function [line, wait] = NextLine(bridge, wait)
@@ -212,28 +206,24 @@ for iStep = 1:nSteps
 end
 end
 
-
-%% ===== SHOW OUTPUT AND PROGRESS =====
 function progress = ShowFeedback(message, id, feedback, progress)
 if ~isfield(message, 'params') || ~isfield(message.params, 'token') || ~isequal(message.params.token, id)
     return;
-end
-if strcmp(message.method, 'bst/output') && strcmp(feedback, 'output')
+elseif strcmp(message.method, 'bst/output') && strcmp(feedback, 'output')
     fprintf('%s', message.params.text);
 elseif strcmp(message.method, '$/progress')
     value = message.params.value;
-    isBegin = strcmp(value.kind, 'begin');
     percent = -1;
     if isfield(value, 'percentage')
         percent = value.percentage;
     end
-    if IsBrainstormRunning() && isBegin
+    if strcmp(value.kind, 'begin') && State('isBrainstorm')
         bst_progress('start', 'Container image', value.title, 0, 100);
         progress.isStarted = 1;
-    elseif IsBrainstormRunning() && percent >= 0
-        bst_progress('set', percent);
-    elseif isBegin
+    elseif strcmp(value.kind, 'begin')
         fprintf('BST> %s\n', value.title);
+    elseif percent >= 0 && State('isBrainstorm')
+        bst_progress('set', percent);
     elseif percent >= progress.lastPercent + 10
         fprintf('BST> %d%%\n', percent);
         progress.lastPercent = percent;
@@ -241,14 +231,13 @@ elseif strcmp(message.method, '$/progress')
 end
 end
 
-
 %% ===== INTERRUPTED =====
 function Interrupted(bridge, id, method, args)
 % Runs when the call ends; it still waits for its answer only after Ctrl+C or an error.
-if PendingRequest() ~= id
+if State('pendingId') ~= id
     return;
 end
-PendingRequest(0);
+State('pendingId', 0);
 try
     WriteLine(bridge, ['{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":', sprintf('%d', id), '}}']);
     % Wait for the bridge to confirm, so the work has stopped in the engine
@@ -263,25 +252,21 @@ try
 catch
 end
 % What Brainstorm's own version does when a process in a container is interrupted
-if strcmp(method, 'ExecInContainer') && IsBrainstormRunning()
+if strcmp(method, 'ExecInContainer') && State('isBrainstorm')
     bst_plugin('Unload', regexprep(args{1}, '^bst_', ''));
     bst_error('The process running in the container was interrupted', 'Container', 0);
 end
 end
 
-
 %% ===== START AND STOP THE BRIDGE =====
 function [errMsg, bridge] = StartBridge()
 errMsg = '';
 bridge = [];
-bundlePath = getenv('BST_CONTAINERS_BRIDGE');
-if isempty(bundlePath)
-    bundlePath = fullfile(fileparts(fileparts(mfilename('fullpath'))), 'dist', 'bst-containers.js');
-end
-nodePath = getenv('BST_CONTAINERS_NODE');
-if isempty(nodePath)
-    nodePath = 'node';
-end
+% Set by SetBridge or in the environment, else the defaults
+paths = {getenv('BST_CONTAINERS_BRIDGE'), getenv('BST_CONTAINERS_NODE')};
+defaults = {fullfile(fileparts(fileparts(mfilename('fullpath'))), 'dist', 'bst-containers.js'), 'node'};
+paths(cellfun('isempty', paths)) = defaults(cellfun('isempty', paths));
+[bundlePath, nodePath] = paths{:};
 if ~exist(bundlePath, 'file')
     errMsg = ['The bst-containers bridge was not found at ', bundlePath, '. ', ...
         'Build it (npm run build), or set its path with bst_containers(''SetBridge'', path) or BST_CONTAINERS_BRIDGE.'];
@@ -309,32 +294,27 @@ bridge = struct('process', process, 'output', output, 'reader', reader, 'logStar
     ... % Closing the bridge's stdin ends it: on 'clear bst_containers', 'clear all' after munlock,
     ... % and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
     'closer', onCleanup(@() output.close()));
-BridgeStore(bridge);
+State('bridge', bridge);
 end
-
 
 function StopBridge()
-bridge = BridgeStore();
-if ~isempty(bridge)
-    try
-        bridge.output.close();
-        % The bridge exits by itself within 1 s once its stdin is closed
-        bridge.process.waitFor(int64(2000), javaMethod('valueOf', 'java.util.concurrent.TimeUnit', 'MILLISECONDS'));
-        bridge.process.destroy();
-    catch
-    end
+bridge = State('bridge');
+try
+    % The bridge exits by itself within 1 s once its stdin is closed (and if there is none, this fails)
+    bridge.output.close();
+    bridge.process.waitFor(int64(2000), javaMethod('valueOf', 'java.util.concurrent.TimeUnit', 'MILLISECONDS'));
+    bridge.process.destroy();
+catch
 end
-BridgeStore('clear');
+State('bridge', []);
 end
-
 
 function logPath = BridgeLogPath()
 logPath = fullfile(tempdir, 'bst-containers-bridge.log');
 end
 
-
 function text = BridgeLogTail(bridge)
-% What the bridge wrote on stderr since it started: the reason it stopped
+% What the bridge wrote on stderr since it started (the reason it stopped), and where
 text = '';
 try
     fid = fopen(BridgeLogPath(), 'r');
@@ -343,48 +323,25 @@ try
     fclose(fid);
 catch
 end
-text = text(max(1, end - 1999):end);
-if isempty(text)
-    text = ['See ', BridgeLogPath(), '.'];
-end
+text = [text(max(1, end - 1999):end), ' (', BridgeLogPath(), ')'];
 end
 
-
-%% ===== PERSISTENT STATE =====
-function bridge = BridgeStore(newBridge)
-% The one bridge of this session: locked in memory so that 'clear all' does not drop it
-persistent storedBridge
-if nargin >= 1
+function value = State(name, newValue)
+% What this session keeps: the bridge (locked in memory so that 'clear all' does not drop it), the
+% number of the last request, the request being waited for (0: none) so that an interrupt cancels
+% only that one, and whether Brainstorm runs (exist() searches the whole path: once is enough)
+persistent state
+if isempty(state)
     mlock;
-    storedBridge = newBridge;
-    if ischar(newBridge)
-        storedBridge = [];
-    end
+    state = struct('bridge', [], 'lastId', 0, 'pendingId', 0, ...
+        'isBrainstorm', exist('bst_get', 'file') > 0 && exist('bst_set', 'file') > 0);
 end
-bridge = storedBridge;
+if nargin >= 2
+    state.(name) = newValue;
 end
-
-
-function id = PendingRequest(newId)
-% The request being waited for (0: none), so that an interrupt cancels only that one;
-% 'next' gives the id of a new request
-persistent pendingId lastId
-if isempty(lastId)
-    lastId = 0;
-end
-if nargin >= 1 && ischar(newId)
-    lastId = lastId + 1;
-    newId = lastId;
-    id = newId;
-    return;
-elseif nargin >= 1
-    pendingId = newId;
-end
-id = pendingId;
+value = state.(name);
 end
 
-
-%% ===== JSON LINES =====
 function errMsg = WriteLine(bridge, line)
 errMsg = '';
 try
@@ -400,7 +357,6 @@ catch err
 end
 end
 
-
 function json = ToJson(value)
 % Encodes what the shim sends the same way in MATLAB and Octave: a cell is a JSON array (a 2-D
 % cell, such as N×2 volumes, an array of its rows), a struct an object, [] null.
@@ -411,10 +367,8 @@ if ischar(value)
         json = [json(1:iChar-1), sprintf('\\u%04x', double(json(iChar))), json(iChar+1:end)];
     end
     json = ['"', json, '"'];
-elseif islogical(value) && isscalar(value)
-    json = lower(mat2str(value));
-elseif isnumeric(value) && isscalar(value)
-    json = sprintf('%.17g', value);
+elseif (isnumeric(value) || islogical(value)) && isscalar(value)
+    json = sprintf('%.17g', value);  % the bridge takes 1 and 0 for true and false
 elseif iscell(value)
     if size(value, 1) > 1 && size(value, 2) > 1
         value = num2cell(value, 2);
@@ -433,7 +387,6 @@ else
 end
 end
 
-
 function matrix = ToCellMatrix(decoded, nColumns)
 % jsondecode gives each row as a cell of strings (in MATLAB and Octave, row or column), [] for none
 matrix = cell(0, nColumns);
@@ -442,15 +395,4 @@ if iscellstr(decoded)
 elseif ~isempty(decoded)
     matrix = reshape([decoded{:}], nColumns, [])';
 end
-end
-
-
-%% ===== BRAINSTORM =====
-function isRunning = IsBrainstormRunning()
-% Looked up once per session: exist() searches the whole path and costs more than a call
-persistent isFound
-if isempty(isFound)
-    isFound = exist('bst_get', 'file') > 0 && exist('bst_set', 'file') > 0;
-end
-isRunning = isFound;
 end
