@@ -59,15 +59,12 @@ if isempty(methodTable)
         'GetOnlineManifest', 'manifestSha',   '',          ''};
 end
 switch method
-    case 'SetBridge'
-        % The environment variables the next bridge is started with; empty values restore the defaults
-        setenv('BST_CONTAINERS_BRIDGE', varargin{1});
-        if nargin >= 3
-            setenv('BST_CONTAINERS_NODE', varargin{2});
+    case {'SetBridge', 'StopBridge'}
+        % SetBridge sets the environment variables the next bridge starts with ('': the default)
+        names = {'BST_CONTAINERS_BRIDGE', 'BST_CONTAINERS_NODE'};
+        for iArg = 1:numel(varargin)
+            setenv(names{iArg}, varargin{iArg});
         end
-        StopBridge();
-        return;
-    case 'StopBridge'
         StopBridge();
         return;
     case 'BridgeLog'
@@ -80,7 +77,8 @@ if isempty(iMethod)
 end
 [field, value, feedback] = methodTable{iMethod, 2:4};
 named = struct();
-if State('isBrainstorm')
+isBrainstorm = State('isBrainstorm');
+if isBrainstorm
     named.engine = bst_get('ContainerEngine');
     if strcmp(method, 'RunContainer')
         named.useGpu = bst_get('ContainerUseGpu');
@@ -97,7 +95,7 @@ if isempty(errMsg) && isfield(result, field)
     end
 end
 % The engine found by auto-detection becomes Brainstorm's choice, as Brainstorm's own version does
-if strcmp(method, 'GetEngine') && isempty(errMsg) && State('isBrainstorm') ...
+if strcmp(method, 'GetEngine') && isempty(errMsg) && isBrainstorm ...
         && (nargin < 2 || isempty(varargin{1}) || strcmpi(varargin{1}, 'auto-detect'))
     bst_set('ContainerEngine', value);
 end
@@ -105,11 +103,10 @@ varargout = {errMsg, value};
 varargout = varargout(1:1 + ~isempty(field));
 end
 
-%% ===== CALL THE BRIDGE =====
 function [errMsg, result] = CallBridge(method, args, named, feedback)
 % Sends one request and waits for its answer; Ctrl+C (or an error) while it waits cancels it.
 result = struct();
-id = State('pendingId', State('lastId', State('lastId') + 1));
+id = State('newRequest');
 if ~isempty(feedback)
     named.progressToken = id;
 end
@@ -134,14 +131,14 @@ if ~isempty(errMsg)
 end
 cleanupObj = onCleanup(@() Interrupted(bridge, id, method, args));
 progress = struct('lastPercent', -1, 'isStarted', 0);
-wait = [];
+wait = 0.01;
 while true
     [line, wait] = NextLine(bridge, wait);
-    if isempty(line)
-        continue;
-    elseif ~ischar(line)
+    if ~ischar(line) && ~isempty(line)
         errMsg = ['The bst-containers bridge stopped unexpectedly. ', BridgeLogTail(bridge)];
         break;
+    elseif isempty(line)
+        continue;
     end
     message = jsondecode(line);
     if isfield(message, 'method')
@@ -166,43 +163,48 @@ if progress.isStarted
 end
 end
 
-%% ===== NEXT LINE FROM THE BRIDGE =====
 function [line, wait] = NextLine(bridge, wait)
-% The next line the bridge wrote, else [] or 0 if the bridge has stopped. A quick answer is read at
-% once, spinning for up to 1 ms. After that a pool thread reads the line, and the wait checks for it
-% less and less often (up to every 0.5 s), pausing in steps of at most 67 ms in between: Ctrl+C acts
-% in a pause, and a pause costs less than a check.
+% The next line the bridge wrote, else [] or 0 if the bridge has stopped. A new wait (given as the
+% time it may poll the pipe) polls for a quick answer, read at once: busily for 1 ms, then with
+% short pauses. Then a pool thread reads the line: for 0.5 s the wait sleeps in Java and wakes as
+% soon as it is read, then checks less and less often (up to every 0.5 s), pausing in between,
+% which costs less. It comes back at least every 80 ms, for Ctrl+C.
 line = [];
-if isempty(wait)
-    wait = struct('start', tic, 'future', bridge.pending.get());
+if ~isstruct(wait)
+    wait = struct('start', tic, 'spin', wait, 'future', bridge.pending.get());
 end
 if isempty(wait.future)
     isReady = bridge.reader.ready();
-    while ~isReady && toc(wait.start) < 0.001
+    while ~isReady && toc(wait.start) < wait.spin
+        pause(0.0002 * (toc(wait.start) > 0.001));  % after 1 ms, leave the CPU to the engine and the bridge
         isReady = bridge.reader.ready();
     end
     if isReady
         line = char(bridge.reader.readLine());
-        wait = [];
+        wait = 0;
         return;
     end
     % One statement, so that an interrupt cannot leave a read going that nobody knows of
-    bridge.pending.set(bridge.pool.submit(bridge.readLine));
+    bridge.pending.set(bridge.reads.submit(bridge.readLine));
     wait.future = bridge.pending.get();
+end
+elapsed = toc(wait.start);
+if elapsed < 0.5
+    bridge.lines.poll(int64(50), bridge.milliseconds);
+elseif ~wait.future.isDone()
+    delay = min(0.5, elapsed / 4);
+    nSteps = ceil(delay / 0.08);
+    for iStep = 1:nSteps
+        pause(delay / nSteps);
+    end
 end
 if wait.future.isDone()
     line = wait.future.get();
     bridge.pending.set([]);
-    wait = [];
+    wait = 0;
     if isnumeric(line)  % Java null: the end of the stream
         line = 0;
     end
-    return;
-end
-delay = min(0.5, toc(wait.start) / 4);
-nSteps = ceil(delay / 0.067);
-for iStep = 1:nSteps
-    pause(delay / nSteps);
 end
 end
 
@@ -213,25 +215,21 @@ elseif strcmp(message.method, 'bst/output') && strcmp(feedback, 'output')
     fprintf('%s', message.params.text);
 elseif strcmp(message.method, '$/progress')
     value = message.params.value;
-    percent = -1;
-    if isfield(value, 'percentage')
-        percent = value.percentage;
-    end
+    isPercent = isfield(value, 'percentage');
     if strcmp(value.kind, 'begin') && State('isBrainstorm')
         bst_progress('start', 'Container image', value.title, 0, 100);
         progress.isStarted = 1;
     elseif strcmp(value.kind, 'begin')
         fprintf('BST> %s\n', value.title);
-    elseif percent >= 0 && State('isBrainstorm')
-        bst_progress('set', percent);
-    elseif percent >= progress.lastPercent + 10
-        fprintf('BST> %d%%\n', percent);
-        progress.lastPercent = percent;
+    elseif isPercent && State('isBrainstorm')
+        bst_progress('set', value.percentage);
+    elseif isPercent && value.percentage >= progress.lastPercent + 10
+        fprintf('BST> %d%%\n', value.percentage);
+        progress.lastPercent = value.percentage;
     end
 end
 end
 
-%% ===== INTERRUPTED =====
 function Interrupted(bridge, id, method, args)
 % Runs when the call ends; it still waits for its answer only after Ctrl+C or an error.
 if State('pendingId') ~= id
@@ -241,7 +239,7 @@ State('pendingId', 0);
 try
     WriteLine(bridge, ['{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":', sprintf('%d', id), '}}']);
     % Wait for the bridge to confirm, so the work has stopped in the engine
-    wait = [];
+    wait = 0;
     waitStart = tic;
     while toc(waitStart) < 5
         [line, wait] = NextLine(bridge, wait);
@@ -258,7 +256,6 @@ if strcmp(method, 'ExecInContainer') && State('isBrainstorm')
 end
 end
 
-%% ===== START AND STOP THE BRIDGE =====
 function [errMsg, bridge] = StartBridge()
 errMsg = '';
 bridge = [];
@@ -284,13 +281,15 @@ catch err
     return;
 end
 reader = javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamReader', process.getInputStream(), 'UTF-8'));
-% For long waits a pool thread (a daemon: it never keeps MATLAB from exiting) reads the line;
-% EventHandler makes reader.readLine() a Callable without a compiled Java class.
-callable = javaMethod('forName', 'java.lang.Class', 'java.util.concurrent.Callable');
+% A pool thread (a daemon: it never keeps MATLAB from exiting) reads a line when asked, and its
+% future lands in 'lines'; EventHandler makes reader.readLine() a Callable without a compiled class.
+lines = javaObject('java.util.concurrent.LinkedBlockingQueue');
 output = process.getOutputStream();
-bridge = struct('process', process, 'output', output, 'reader', reader, 'logStart', logFile.length(), ...
-    'pool', javaObject('java.util.concurrent.ForkJoinPool', 1), 'pending', javaObject('java.util.concurrent.atomic.AtomicReference'), ...
-    'readLine', javaMethod('create', 'java.beans.EventHandler', callable, reader, 'readLine'), ...
+bridge = struct('process', process, 'output', output, 'reader', reader, 'logStart', logFile.length(), 'lines', lines, ...
+    'reads', javaObject('java.util.concurrent.ExecutorCompletionService', javaObject('java.util.concurrent.ForkJoinPool', 1), lines), ...
+    'readLine', javaMethod('create', 'java.beans.EventHandler', javaMethod('forName', 'java.lang.Class', 'java.util.concurrent.Callable'), reader, 'readLine'), ...
+    'pending', javaObject('java.util.concurrent.atomic.AtomicReference'), ...
+    'milliseconds', javaMethod('valueOf', 'java.util.concurrent.TimeUnit', 'MILLISECONDS'), ...
     ... % Closing the bridge's stdin ends it: on 'clear bst_containers', 'clear all' after munlock,
     ... % and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
     'closer', onCleanup(@() output.close()));
@@ -302,7 +301,7 @@ bridge = State('bridge');
 try
     % The bridge exits by itself within 1 s once its stdin is closed (and if there is none, this fails)
     bridge.output.close();
-    bridge.process.waitFor(int64(2000), javaMethod('valueOf', 'java.util.concurrent.TimeUnit', 'MILLISECONDS'));
+    bridge.process.waitFor(int64(2000), bridge.milliseconds);
     bridge.process.destroy();
 catch
 end
@@ -338,6 +337,10 @@ if isempty(state)
 end
 if nargin >= 2
     state.(name) = newValue;
+elseif strcmp(name, 'newRequest')  % numbers it, and it becomes the one waited for
+    state.lastId = state.lastId + 1;
+    state.pendingId = state.lastId;
+    name = 'lastId';
 end
 value = state.(name);
 end
@@ -345,9 +348,8 @@ end
 function errMsg = WriteLine(bridge, line)
 errMsg = '';
 try
-    if exist('OCTAVE_VERSION', 'builtin')
-        bytes = uint8(line);  % Octave's char arrays already hold UTF-8
-    else
+    bytes = uint8(line);  % Octave's char arrays already hold UTF-8
+    if ~exist('OCTAVE_VERSION', 'builtin')
         bytes = unicode2native(line, 'UTF-8');
     end
     bridge.output.write(typecast([bytes, uint8(10)], 'int8'));

@@ -10,13 +10,20 @@ export interface OctaveRun {
 
 interface OctaveOptions {
   env?: NodeJS.ProcessEnv;
+  /** With the stand-ins for Brainstorm's functions on the path. */
   brainstorm?: boolean;
+  /** Folders of the repository to put on the path besides matlab and test/matlab. */
+  paths?: string[];
 }
 
 const addPaths = (options: OctaveOptions) => {
-  const paths = [`${repoRoot}matlab`, `${repoRoot}test/matlab`];
-  if (options.brainstorm) paths.push(`${repoRoot}test/matlab/stubs`);
-  return paths.map((path) => `addpath('${path}');`).join(' ');
+  const paths = [
+    'matlab',
+    'test/matlab',
+    ...(options.brainstorm ? ['test/matlab/stubs'] : []),
+    ...(options.paths ?? []),
+  ];
+  return paths.map((path) => `addpath('${repoRoot}${path}');`).join(' ');
 };
 
 const OCTAVE_ARGS = ['--no-gui', '--quiet', '--no-init-file'];
@@ -43,8 +50,10 @@ export interface OctaveSession {
   pid: number;
   /** Runs one command at Octave's prompt. */
   send(command: string): void;
-  /** Settles once the output (from the start) holds `text`; fails if Octave exits first. */
-  waitFor(text: string): Promise<void>;
+  /** What Octave has printed so far. */
+  output(): string;
+  /** Settles once the output past its first `after` characters holds `text`; fails if Octave exits first. */
+  waitFor(text: string, after?: number): Promise<void>;
   /** What Ctrl+C does in a terminal, to Octave alone: SIGINT, which Octave turns into an interrupt. */
   interrupt(): void;
   /** Quits Octave and gives everything it printed. */
@@ -76,10 +85,11 @@ export const startOctaveSession = (options: OctaveOptions = {}): OctaveSession =
   return {
     pid: child.pid as number,
     send,
-    waitFor: (text) =>
+    output: () => stdout,
+    waitFor: (text, after = 0) =>
       new Promise((resolve, reject) => {
         const look = () => {
-          if (!stdout.includes(text)) return;
+          if (!stdout.includes(text, after)) return;
           child.stdout.off('data', look);
           resolve();
         };
