@@ -1,8 +1,9 @@
 // npm run bench: Brainstorm's calls over the bridge next to the seed's way (the same CLI
 // processes the seed spawns), on Docker and on Podman in one run; then the protocol's own
 // numbers, a 1 GiB URL import against curl, and the shim in Octave. Prints and writes
-// bench/results.md. Speed is shown here, never asserted in tests.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// bench/results.md. Speed is shown here, never asserted in tests. `npm run bench -- shim` runs
+// only the shim's part and replaces its section of bench/results.md.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -19,6 +20,7 @@ import {
 import { measureBigImport } from './big-import.js';
 import { measureProtocol } from './protocol.js';
 import { seedWay } from './seed-way.js';
+import { measureShim, shimReport } from './shim.js';
 import { formatMs, measure, type Summary } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
@@ -176,31 +178,6 @@ const benchEngine = async (engine: 'docker' | 'podman', hostDir: string, url: st
   return rows;
 };
 
-const shimInOctave = async (engine: 'docker' | 'podman'): Promise<string> => {
-  await quietly(engine, 'rm', '-f', CONTAINER);
-  await execa(engine, [
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    CONTAINER,
-    '--entrypoint',
-    'sleep',
-    BASE_IMAGE,
-    'infinity',
-  ]);
-  const script = `addpath('${repoRoot}matlab'); addpath('${repoRoot}bench/octave'); bench_shim('${CONTAINER}', ${RUNS * 5}, '${engine}')`;
-  const { stdout } = await execa('octave-cli', ['--no-gui', '--quiet', '--no-init-file', '--eval', script], {
-    env: { BST_CONTAINERS_ENGINE: engine },
-  });
-  await quietly(engine, 'rm', '-f', CONTAINER);
-  return stdout
-    .split('\n')
-    .filter((line) => line.startsWith('|'))
-    .map((line) => `| ${engine} ${line}`)
-    .join('\n');
-};
-
 const versions = async () => {
   const version = async (file: string, args: string[]) =>
     (await execa(file, args, { reject: false })).stdout.trim().split('\n')[0];
@@ -233,7 +210,7 @@ const main = async () => {
     '',
     ...(await measureBigImport(`${runtimeDir}/bench`, 'podman')),
   ];
-  const shim = [await shimInOctave('docker'), await shimInOctave('podman')].join('\n');
+  const shim = shimReport([await measureShim('docker', RUNS * 5), await measureShim('podman', RUNS * 5)]);
   await rm(hostDir, { recursive: true, force: true });
   const report = [
     '# bst-containers benchmark',
@@ -256,15 +233,24 @@ const main = async () => {
     '',
     ...big,
     '',
-    '## Through the MATLAB shim, in GNU Octave',
-    '',
-    '| Engine | Call | Way | Runs | Median (ms) | p95 (ms) |',
-    '| --- | --- | --- | --- | --- | --- |',
-    shim,
-    '',
+    ...shim,
   ].join('\n');
   await writeFile(`${repoRoot}bench/results.md`, report);
   process.stdout.write(report);
 };
 
-await main();
+/** Only the shim's part: its section of bench/results.md (the last one) is replaced. */
+const mainShim = async () => {
+  const section = [
+    ...shimReport([await measureShim('docker', RUNS * 5), await measureShim('podman', RUNS * 5)]),
+    `(This section: ${new Date().toISOString()}, \`npm run bench -- shim\`.)`,
+    '',
+  ].join('\n');
+  const resultsPath = `${repoRoot}bench/results.md`;
+  const previous = await readFile(resultsPath, 'utf8');
+  const start = previous.indexOf('## Through the MATLAB shim');
+  await writeFile(resultsPath, `${start >= 0 ? previous.slice(0, start) : `${previous}\n`}${section}`);
+  process.stdout.write(section);
+};
+
+await (process.argv[2] === 'shim' ? mainShim() : main());

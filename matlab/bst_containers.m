@@ -1,11 +1,11 @@
-function varargout = bst_containers(varargin)
+function varargout = bst_containers(method, varargin)
 % BST_CONTAINERS: Manage containers for container-based plugins in Brainstorm
 %
 % USAGE:
-% [errMsg, engineName] = bst_containers('GetEngine')
-% [errMsg, imageList] = bst_containers('GetImages')
+% [errMsg, engineName] = bst_containers('GetEngine', [engineName])
+% [errMsg, imageList] = bst_containers('GetImages')          % N×3 cell {Name:Tag, ImageSHA, ManifestSHA}
 % [errMsg, imageSha] = bst_containers('ImportImage', imageSource, [imageTag])
-% errMsg = bst_containers('RunContainer', containerName, imageSha, [volumes], [isDaemon], [containerArgs])
+% [errMsg, cmdout] = bst_containers('RunContainer', containerName, imageSha, [volumes], [isDaemon], [containerArgs])
 % [errMsg, cmdout] = bst_containers('ExecInContainer', containerName, cmdStr)
 % [errMsg, containerInfo] = bst_containers('GetContainerInfo', containerName)
 % errMsg = bst_containers('StopContainer', containerName, [isForced=0])
@@ -43,358 +43,233 @@ function varargout = bst_containers(varargin)
 % Authors: Raymundo Cassani, 2026
 % Takfarinas Medani, 2026
 
-if nargin < 1 || ~ischar(varargin{1})
-    error('Usage: bst_containers(''Method'', ...); see help bst_containers');
+% Each method: its output besides errMsg, that output when the call fails, what it shows while it runs.
+% The arguments go to the bridge by position, as they came: the bridge applies the defaults.
+persistent methodTable
+if isempty(methodTable)
+    methodTable = {
+        'GetEngine',         'engineName',    '',          ''
+        'GetImages',         'imageList',     cell(0, 3),  ''
+        'ImportImage',       'imageSha',      '',          'progress'
+        'RunContainer',      'cmdout',        '',          'output'
+        'ExecInContainer',   'cmdout',        '',          'output'
+        'GetContainerInfo',  'containerInfo', struct('name', '', 'isRunning', 0, 'volumes', [], 'imageSha', ''), ''
+        'StopContainer',     '',              [],          ''
+        'RemoveImage',       '',              [],          ''
+        'GetOnlineManifest', 'manifestSha',   '',          ''};
 end
-args = varargin(2:end);
-switch varargin{1}
-    case 'GetEngine',         [varargout{1:max(nargout,1)}] = GetEngine(args{:});
-    case 'GetImages',         [varargout{1:max(nargout,1)}] = GetImages(args{:});
-    case 'ImportImage',       [varargout{1:max(nargout,1)}] = ImportImage(args{:});
-    case 'RunContainer',      [varargout{1:max(nargout,1)}] = RunContainer(args{:});
-    case 'ExecInContainer',   [varargout{1:max(nargout,1)}] = ExecInContainer(args{:});
-    case 'GetContainerInfo',  [varargout{1:max(nargout,1)}] = GetContainerInfo(args{:});
-    case 'StopContainer',     [varargout{1:max(nargout,1)}] = StopContainer(args{:});
-    case 'RemoveImage',       [varargout{1:max(nargout,1)}] = RemoveImage(args{:});
-    case 'GetOnlineManifest', [varargout{1:max(nargout,1)}] = GetOnlineManifest(args{:});
-    case 'SetBridge',         SetBridge(args{:});
-    case 'StopBridge',        StopBridge();
-    case 'BridgeLog',         varargout{1} = BridgeLogPath();
-    case 'TestHook',          [varargout{1:nargout}] = TestHook(args{:});
-    otherwise
-        error('bst_containers: unknown method %s', varargin{1});
+switch method
+    case {'SetBridge', 'StopBridge'}
+        % SetBridge sets the environment variables the next bridge starts with ('': the default)
+        names = {'BST_CONTAINERS_BRIDGE', 'BST_CONTAINERS_NODE'};
+        for iArg = 1:numel(varargin)
+            setenv(names{iArg}, varargin{iArg});
+        end
+        StopBridge();
+        return;
+    case 'BridgeLog'
+        varargout{1} = BridgeLogPath();
+        return;
 end
+iMethod = find(strcmp(methodTable(:, 1), method));
+if isempty(iMethod)
+    error('bst_containers: unknown method %s; see help bst_containers', method);
 end
-
-
-%% ===== GET CONTAINER ENGINE =====
-function [errMsg, engineName] = GetEngine(engineName)
-% USAGE: [errMsg, engineName] = bst_containers('GetEngine')           % Find an engine; saved as the default
-%        [errMsg, engineName] = bst_containers('GetEngine', engineName) % Test the requested engine
-if nargin < 1 || isempty(engineName)
-    engineName = 'auto-detect';
-end
-isAutoDetect = strcmpi(engineName, 'auto-detect');
-[errMsg, result] = CallBridge('GetEngine', struct('engineName', engineName));
-if ~isempty(errMsg)
-    engineName = '';
-    return;
-end
-engineName = result.engineName;
-% Save the engine found as the default, as Brainstorm's own version does
-if isAutoDetect && IsBrainstormRunning()
-    bst_set('ContainerEngine', engineName);
-end
-end
-
-
-%% ===== GET AVAILABLE IMAGES =====
-function [errMsg, imageList] = GetImages()
-% USAGE: [errMsg, imageList] = bst_containers('GetImages')  % imageList: N×3 {Name:Tag, ImageSHA, ManifestSHA}
-imageList = cell(0, 3);
-[errMsg, result] = CallBridge('GetImages', struct());
-if isempty(errMsg)
-    imageList = ToCellMatrix(result.imageList, 3);
-end
-end
-
-
-%% ===== IMPORT IMAGE =====
-function [errMsg, imageSha] = ImportImage(imageSource, imageTag)
-% USAGE: [errMsg, imageSha] = bst_containers('ImportImage', imageSource, [imageTag])
-imageSha = '';
-params = struct('imageSource', imageSource);
-if nargin >= 2 && ~isempty(imageTag)
-    params.imageTag = imageTag;
-end
-[errMsg, result] = CallBridge('ImportImage', params, 'progress');
-if isempty(errMsg)
-    imageSha = result.imageSha;
-end
-end
-
-
-%% ===== RUN CONTAINER =====
-function [errMsg, cmdout] = RunContainer(containerName, imageSha, volumes, isDaemon, containerArgs)
-% USAGE: errMsg = bst_containers('RunContainer', containerName, imageSha, volumes, isDaemon, containerArgs)
-%        [errMsg, cmdout] = ...  % Output of a non-daemon run
-cmdout = '';
-params = struct('containerName', containerName, 'imageSha', imageSha);
-if nargin >= 3 && iscell(volumes) && size(volumes, 2) == 2 && ~isempty(volumes)
-    pairs = cell(1, size(volumes, 1));
-    for iPair = 1:size(volumes, 1)
-        pairs{iPair} = {volumes{iPair, 1}, volumes{iPair, 2}};
+[field, value, feedback] = methodTable{iMethod, 2:4};
+named = struct();
+isBrainstorm = State('isBrainstorm');
+if isBrainstorm
+    named.engine = bst_get('ContainerEngine');
+    if strcmp(method, 'RunContainer')
+        named.useGpu = bst_get('ContainerUseGpu');
     end
-    params.volumes = pairs;
 end
-params.isDaemon = nargin >= 4 && ~isempty(isDaemon) && logical(isDaemon);
-if nargin >= 5 && ~isempty(containerArgs)
-    params.containerArgs = containerArgs;
+[errMsg, result] = CallBridge(method, varargin, named, feedback);
+if isempty(errMsg) && isfield(result, field)
+    value = result.(field);
+    if strcmp(field, 'imageList')
+        value = ToCellMatrix(value, 3);
+    elseif strcmp(field, 'containerInfo')
+        value = struct('name', value.name, 'isRunning', double(value.isRunning), ...
+            'volumes', {ToCellMatrix(value.volumes, 2)}, 'imageSha', value.imageSha);
+    end
 end
-params.useGpu = IsGpuWanted();
-[errMsg, result] = CallBridge('RunContainer', params, 'output');
-if isempty(errMsg) && isfield(result, 'cmdout')
-    cmdout = result.cmdout;
+% The engine found by auto-detection becomes Brainstorm's choice, as Brainstorm's own version does
+if strcmp(method, 'GetEngine') && isempty(errMsg) && isBrainstorm ...
+        && (nargin < 2 || isempty(varargin{1}) || strcmpi(varargin{1}, 'auto-detect'))
+    bst_set('ContainerEngine', value);
 end
-end
-
-
-%% ===== EXECUTE COMMAND IN CONTAINER =====
-function [errMsg, cmdout] = ExecInContainer(containerName, cmdStr)
-% USAGE: [errMsg, cmdout] = bst_containers('ExecInContainer', containerName, cmdStr)
-% The command's output is printed while it runs, and returned in cmdout.
-cmdout = '';
-% Ctrl+C (or an error) before the call returns: unload the plugin, as Brainstorm does
-processState = containers.Map({'isInterruptCleanup'}, {1});
-cleanupObj = onCleanup(@() ProcessInterrupted(containerName, processState));
-[errMsg, result] = CallBridge('ExecInContainer', struct('containerName', containerName, 'cmdStr', cmdStr), 'output');
-if isempty(errMsg)
-    cmdout = result.cmdout;
-end
-processState('isInterruptCleanup') = 0;
+varargout = {errMsg, value};
+varargout = varargout(1:1 + ~isempty(field));
 end
 
-
-%% ===== CHECK CONTAINER STATUS =====
-function [errMsg, containerInfo] = GetContainerInfo(containerName)
-% USAGE: [errMsg, containerInfo] = bst_containers('GetContainerInfo', containerName)
-% containerInfo: struct with name, isRunning (0/1), volumes (N×2 cell {host, container}), imageSha
-containerInfo = struct('name', '', 'isRunning', 0, 'volumes', [], 'imageSha', '');
-[errMsg, result] = CallBridge('GetContainerInfo', struct('containerName', containerName));
-if isempty(errMsg)
-    info = result.containerInfo;
-    containerInfo.name = info.name;
-    containerInfo.isRunning = double(info.isRunning);
-    containerInfo.volumes = ToCellMatrix(info.volumes, 2);
-    containerInfo.imageSha = info.imageSha;
-end
-end
-
-
-%% ===== STOP CONTAINER =====
-function errMsg = StopContainer(containerName, isForced)
-% USAGE: errMsg = bst_containers('StopContainer', containerName, [isForced=0])
-if nargin < 2 || isempty(isForced)
-    isForced = 0;
-end
-errMsg = CallBridge('StopContainer', struct('containerName', containerName, 'isForced', logical(isForced)));
-end
-
-
-%% ===== REMOVE IMAGE =====
-function errMsg = RemoveImage(imageSha, isForced)
-% USAGE: errMsg = bst_containers('RemoveImage', imageSha/Name, [isForced=0])
-if nargin < 2 || isempty(isForced)
-    isForced = 0;
-end
-errMsg = CallBridge('RemoveImage', struct('imageSha', imageSha, 'isForced', logical(isForced)));
-end
-
-
-%% ===== GET ONLINE MANIFEST DIGEST =====
-function [errMsg, manifestSha] = GetOnlineManifest(imageSource)
-% USAGE: [errMsg, manifestSha] = bst_containers('GetOnlineManifest', imageSource)
-manifestSha = '';
-[errMsg, result] = CallBridge('GetOnlineManifest', struct('imageSource', imageSource));
-if isempty(errMsg)
-    manifestSha = result.manifestSha;
-end
-end
-
-
-%% ===== PROCESS INTERRUPTED =====
-function ProcessInterrupted(containerName, processState)
-if processState('isInterruptCleanup') && IsBrainstormRunning()
-    bst_plugin('Unload', regexprep(containerName, '^bst_', ''));
-    bst_error('The process running in the container was interrupted', 'Container', 0);
-end
-end
-
-
-%% ===========================================================================
-%  ===== THE BRIDGE ==========================================================
-%  ===========================================================================
-
-%% ===== CALL THE BRIDGE =====
-function [errMsg, result] = CallBridge(method, params, feedback)
-% Sends one request and waits for its answer, polling so that Ctrl+C can interrupt the wait.
-% feedback: 'output' echoes the command's output live; 'progress' shows download/pull progress.
+function [errMsg, result] = CallBridge(method, args, named, feedback)
+% Sends one request and waits for its answer; Ctrl+C (or an error) while it waits cancels it.
 result = struct();
-if nargin < 3
-    feedback = '';
-end
-[errMsg, bridge] = GetBridge();
-if ~isempty(errMsg)
-    return;
-end
-if IsBrainstormRunning()
-    params.engine = bst_get('ContainerEngine');
-end
-id = bridge.nextId;
-bridge.nextId = id + 1;
-BridgeStore(bridge);
+id = State('newRequest');
 if ~isempty(feedback)
-    params.progressToken = id;
+    named.progressToken = id;
 end
-request = ['{"jsonrpc":"2.0","id":', sprintf('%d', id), ',"method":"', method, '","params":', ToJson(params), '}'];
+% MATLAB's [] and '' mean "not given": null, and the bridge applies the default
+args(cellfun('isempty', args)) = {[]};
+if numfields(named) > 0
+    args{end + 1} = named;
+end
+request = ['{"jsonrpc":"2.0","id":', sprintf('%d', id), ',"method":"', method, '","params":', ToJson(args), '}'];
+bridge = State('bridge');
 errMsg = WriteLine(bridge, request);
 if ~isempty(errMsg)
-    % The bridge died since the last call: start it again, once
+    % No bridge yet, or it stopped since the last call: start one, once
     StopBridge();
-    [errMsg, bridge] = GetBridge();
-    if ~isempty(errMsg)
-        return;
-    end
-    errMsg = WriteLine(bridge, request);
-    if ~isempty(errMsg)
-        return;
+    [errMsg, bridge] = StartBridge();
+    if isempty(errMsg)
+        errMsg = WriteLine(bridge, request);
     end
 end
-% Until the answer arrives, an interrupt (Ctrl+C) or an error cancels the request in the bridge
-PendingRequest(id);
-cancelObj = onCleanup(@() CancelIfPending(bridge, id));
-[errMsg, result] = WaitForAnswer(bridge, id, feedback);
-PendingRequest(0);
+if ~isempty(errMsg)
+    return;
 end
-
-
-%% ===== WAIT FOR THE ANSWER =====
-function [errMsg, result] = WaitForAnswer(bridge, id, feedback)
-errMsg = '';
-result = struct();
-reader = bridge.reader;
-process = bridge.process;
-progressState = struct('lastPercent', -1, 'isStarted', 0);
-idleLoops = 0;
+cleanupObj = onCleanup(@() Interrupted(bridge, id, method, args));
+progress = struct('lastPercent', -1, 'isStarted', 0);
+wait = 0.01;
 while true
-    if ~reader.ready()
-        % Spin briefly for quick answers, then sleep: MATLAB handles Ctrl+C during pause
-        idleLoops = idleLoops + 1;
-        if idleLoops > 200 || mod(idleLoops, 20) == 0
-            if ~process.isAlive()
-                errMsg = ['The bst-containers bridge stopped unexpectedly. ', BridgeLogTail(bridge)];
-                return;
-            end
-            CheckTestInterrupt();
-        end
-        if idleLoops > 200
-            pause(0.002);
-        end
-        continue;
-    end
-    idleLoops = 0;
-    line = char(reader.readLine());
-    if isempty(line)
+    [line, wait] = NextLine(bridge, wait);
+    if ~ischar(line) && ~isempty(line)
+        errMsg = ['The bst-containers bridge stopped unexpectedly. ', BridgeLogTail(bridge)];
+        break;
+    elseif isempty(line)
         continue;
     end
     message = jsondecode(line);
     if isfield(message, 'method')
-        progressState = ShowFeedback(message, id, feedback, progressState);
-    elseif isfield(message, 'id') && isequal(message.id, id)
-        if progressState.isStarted && IsBrainstormRunning()
-            bst_progress('stop');
-        end
+        progress = ShowFeedback(message, id, feedback, progress);
+    elseif isfield(message, 'id') && isscalar(message.id) && message.id == id
         if isfield(message, 'error')
             errMsg = message.error.message;
-            if isempty(errMsg)
-                errMsg = sprintf('bst-containers error %d', message.error.code);
-            end
-            % Internal error: the bridge may be going down (a fault it cannot recover from); the next call starts a fresh one
+            % Internal error: the bridge is going down; the next call starts a fresh one
             if message.error.code == -32603
                 StopBridge();
             end
         else
             result = message.result;
         end
-        return;
+        break;
     end
     % Anything else is the late answer of a cancelled request: skip it
 end
+State('pendingId', 0);
+if progress.isStarted
+    bst_progress('stop');
+end
 end
 
+function [line, wait] = NextLine(bridge, wait)
+% The next line the bridge wrote, else [] or 0 if the bridge has stopped. A new wait (given as the
+% time it may poll the pipe) polls for a quick answer, read at once: busily for 1 ms, then with
+% short pauses. Then a pool thread reads the line: for 0.5 s the wait sleeps in Java and wakes as
+% soon as it is read, then checks less and less often (up to every 0.5 s), pausing in between,
+% which costs less. It comes back at least every 80 ms, for Ctrl+C.
+line = [];
+if ~isstruct(wait)
+    wait = struct('start', tic, 'spin', wait, 'future', bridge.pending.get());
+end
+if isempty(wait.future)
+    isReady = bridge.reader.ready();
+    while ~isReady && toc(wait.start) < wait.spin
+        pause(0.0002 * (toc(wait.start) > 0.001));  % after 1 ms, leave the CPU to the engine and the bridge
+        isReady = bridge.reader.ready();
+    end
+    if isReady
+        line = char(bridge.reader.readLine());
+        wait = 0;
+        return;
+    end
+    % One statement, so that an interrupt cannot leave a read going that nobody knows of
+    bridge.pending.set(bridge.reads.submit(bridge.readLine));
+    wait.future = bridge.pending.get();
+end
+elapsed = toc(wait.start);
+if elapsed < 0.5
+    bridge.lines.poll(int64(50), bridge.milliseconds);
+elseif ~wait.future.isDone()
+    delay = min(0.5, elapsed / 4);
+    nSteps = ceil(delay / 0.08);
+    for iStep = 1:nSteps
+        pause(delay / nSteps);
+    end
+end
+if wait.future.isDone()
+    line = wait.future.get();
+    bridge.pending.set([]);
+    wait = 0;
+    if isnumeric(line)  % Java null: the end of the stream
+        line = 0;
+    end
+end
+end
 
-%% ===== SHOW OUTPUT AND PROGRESS =====
-function state = ShowFeedback(message, id, feedback, state)
+function progress = ShowFeedback(message, id, feedback, progress)
 if ~isfield(message, 'params') || ~isfield(message.params, 'token') || ~isequal(message.params.token, id)
     return;
-end
-switch message.method
-    case 'bst/output'
-        if strcmp(feedback, 'output')
-            fprintf('%s', message.params.text);
-        end
-    case '$/progress'
-        value = message.params.value;
-        percent = -1;
-        if isfield(value, 'percentage')
-            percent = value.percentage;
-        end
-        if IsBrainstormRunning()
-            if strcmp(value.kind, 'begin')
-                bst_progress('start', 'Container image', value.title, 0, 100);
-                state.isStarted = 1;
-            elseif percent >= 0
-                bst_progress('set', percent);
-            end
-        elseif strcmp(value.kind, 'begin')
-            fprintf('BST> %s\n', value.title);
-        elseif percent >= 0 && percent >= state.lastPercent + 10
-            fprintf('BST> %d%%\n', percent);
-            state.lastPercent = percent;
-        end
+elseif strcmp(message.method, 'bst/output') && strcmp(feedback, 'output')
+    fprintf('%s', message.params.text);
+elseif strcmp(message.method, '$/progress')
+    value = message.params.value;
+    isPercent = isfield(value, 'percentage');
+    if strcmp(value.kind, 'begin') && State('isBrainstorm')
+        bst_progress('start', 'Container image', value.title, 0, 100);
+        progress.isStarted = 1;
+    elseif strcmp(value.kind, 'begin')
+        fprintf('BST> %s\n', value.title);
+    elseif isPercent && State('isBrainstorm')
+        bst_progress('set', value.percentage);
+    elseif isPercent && value.percentage >= progress.lastPercent + 10
+        fprintf('BST> %d%%\n', value.percentage);
+        progress.lastPercent = value.percentage;
+    end
 end
 end
 
-
-%% ===== CANCEL A PENDING REQUEST =====
-function CancelIfPending(bridge, id)
-if PendingRequest() ~= id
+function Interrupted(bridge, id, method, args)
+% Runs when the call ends; it still waits for its answer only after Ctrl+C or an error.
+if State('pendingId') ~= id
     return;
 end
-PendingRequest(0);
+State('pendingId', 0);
 try
     WriteLine(bridge, ['{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":', sprintf('%d', id), '}}']);
-    % Wait briefly for the bridge to confirm, so the work has stopped in the engine
-    reader = bridge.reader;
-    deadline = tic;
-    while toc(deadline) < 5
-        if reader.ready()
-            message = jsondecode(char(reader.readLine()));
-            if isfield(message, 'id') && isequal(message.id, id)
-                break;
-            end
-        else
-            pause(0.005);
+    % Wait for the bridge to confirm, so the work has stopped in the engine
+    wait = 0;
+    waitStart = tic;
+    while toc(waitStart) < 5
+        [line, wait] = NextLine(bridge, wait);
+        if ~isempty(line) && (~ischar(line) || ~isempty(regexp(line, sprintf('"id":%d[,}]', id), 'once')))
+            break;
         end
     end
 catch
 end
+% What Brainstorm's own version does when a process in a container is interrupted
+if strcmp(method, 'ExecInContainer') && State('isBrainstorm')
+    bst_plugin('Unload', regexprep(args{1}, '^bst_', ''));
+    bst_error('The process running in the container was interrupted', 'Container', 0);
+end
 end
 
-
-%% ===== GET OR START THE BRIDGE =====
-function [errMsg, bridge] = GetBridge()
-errMsg = '';
-bridge = BridgeStore();
-if ~isempty(bridge) && bridge.process.isAlive()
-    return;
-end
-[errMsg, bridge] = StartBridge();
-end
-
-
-%% ===== START THE BRIDGE =====
 function [errMsg, bridge] = StartBridge()
+errMsg = '';
 bridge = [];
-[bundlePath, nodePath] = BridgePaths();
+% Set by SetBridge or in the environment, else the defaults
+paths = {getenv('BST_CONTAINERS_BRIDGE'), getenv('BST_CONTAINERS_NODE')};
+defaults = {fullfile(fileparts(fileparts(mfilename('fullpath'))), 'dist', 'bst-containers.js'), 'node'};
+paths(cellfun('isempty', paths)) = defaults(cellfun('isempty', paths));
+[bundlePath, nodePath] = paths{:};
 if ~exist(bundlePath, 'file')
     errMsg = ['The bst-containers bridge was not found at ', bundlePath, '. ', ...
         'Build it (npm run build), or set its path with bst_containers(''SetBridge'', path) or BST_CONTAINERS_BRIDGE.'];
     return;
 end
-logPath = BridgeLogPath();
-logFile = javaObject('java.io.File', logPath);
-logStart = logFile.length();
+logFile = javaObject('java.io.File', BridgeLogPath());
 try
     builder = javaObject('java.lang.ProcessBuilder', {nodePath, bundlePath});
     builder.redirectError(javaMethod('appendTo', 'java.lang.ProcessBuilder$Redirect', logFile));
@@ -405,179 +280,108 @@ catch err
         strtrim(err.message), ')'];
     return;
 end
+reader = javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamReader', process.getInputStream(), 'UTF-8'));
+% A pool thread (a daemon: it never keeps MATLAB from exiting) reads a line when asked, and its
+% future lands in 'lines'; EventHandler makes reader.readLine() a Callable without a compiled class.
+lines = javaObject('java.util.concurrent.LinkedBlockingQueue');
 output = process.getOutputStream();
-bridge = struct( ...
-    'process', process, ...
-    'output', output, ...
-    'reader', javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamReader', process.getInputStream(), 'UTF-8')), ...
-    'nextId', 1, ...
-    'logPath', logPath, ...
-    'logStart', logStart, ...
+bridge = struct('process', process, 'output', output, 'reader', reader, 'logStart', logFile.length(), 'lines', lines, ...
+    'reads', javaObject('java.util.concurrent.ExecutorCompletionService', javaObject('java.util.concurrent.ForkJoinPool', 1), lines), ...
+    'readLine', javaMethod('create', 'java.beans.EventHandler', javaMethod('forName', 'java.lang.Class', 'java.util.concurrent.Callable'), reader, 'readLine'), ...
+    'pending', javaObject('java.util.concurrent.atomic.AtomicReference'), ...
+    'milliseconds', javaMethod('valueOf', 'java.util.concurrent.TimeUnit', 'MILLISECONDS'), ...
     ... % Closing the bridge's stdin ends it: on 'clear bst_containers', 'clear all' after munlock,
     ... % and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
     'closer', onCleanup(@() output.close()));
-BridgeStore(bridge);
-errMsg = '';
+State('bridge', bridge);
 end
 
-
-%% ===== STOP THE BRIDGE =====
 function StopBridge()
-bridge = BridgeStore();
-if ~isempty(bridge)
-    process = bridge.process;
-    try
-        bridge.output.close();
-        % The bridge exits by itself within 1 s once its stdin is closed
-        waitStart = tic;
-        while process.isAlive() && toc(waitStart) < 2
-            pause(0.01);
-        end
-        process.destroy();
-    catch
-    end
+bridge = State('bridge');
+try
+    % The bridge exits by itself within 1 s once its stdin is closed (and if there is none, this fails)
+    bridge.output.close();
+    bridge.process.waitFor(int64(2000), bridge.milliseconds);
+    bridge.process.destroy();
+catch
 end
-BridgeStore('clear');
+State('bridge', []);
 end
-
-
-%% ===== PERSISTENT STATE =====
-function bridge = BridgeStore(newBridge)
-% The one bridge of this session: locked in memory so that 'clear all' does not drop it
-persistent storedBridge
-mlock;
-if nargin >= 1
-    if ischar(newBridge)
-        storedBridge = [];
-    else
-        storedBridge = newBridge;
-    end
-end
-bridge = storedBridge;
-end
-
-
-function id = PendingRequest(newId)
-% The request being waited for (0: none), so that an interrupt cancels only that one
-persistent pendingId
-if nargin >= 1
-    pendingId = newId;
-end
-id = pendingId;
-end
-
-
-function varargout = Overrides(varargin)
-persistent stored
-if isempty(stored)
-    stored = struct('bundlePath', '', 'nodePath', '', 'interruptAfter', 0);
-end
-if nargin >= 2
-    stored.(varargin{1}) = varargin{2};
-end
-varargout{1} = stored;
-end
-
-
-%% ===== PATHS =====
-function [bundlePath, nodePath] = BridgePaths()
-settings = Overrides();
-bundlePath = settings.bundlePath;
-if isempty(bundlePath)
-    bundlePath = getenv('BST_CONTAINERS_BRIDGE');
-end
-if isempty(bundlePath)
-    bundlePath = fullfile(fileparts(fileparts(mfilename('fullpath'))), 'dist', 'bst-containers.js');
-end
-nodePath = settings.nodePath;
-if isempty(nodePath)
-    nodePath = getenv('BST_CONTAINERS_NODE');
-end
-if isempty(nodePath)
-    nodePath = 'node';
-end
-end
-
-
-function SetBridge(bundlePath, nodePath)
-% USAGE: bst_containers('SetBridge', bundlePath, [nodePath]); empty values restore the defaults
-Overrides('bundlePath', bundlePath);
-if nargin >= 2
-    Overrides('nodePath', nodePath);
-end
-StopBridge();
-end
-
 
 function logPath = BridgeLogPath()
 logPath = fullfile(tempdir, 'bst-containers-bridge.log');
 end
 
-
 function text = BridgeLogTail(bridge)
-% What the bridge wrote on stderr since it started: the reason it stopped
+% What the bridge wrote on stderr since it started (the reason it stopped), and where
 text = '';
 try
-    fid = fopen(bridge.logPath, 'r');
+    fid = fopen(BridgeLogPath(), 'r');
     fseek(fid, bridge.logStart, 'bof');
     text = strtrim(fread(fid, [1, Inf], '*char'));
     fclose(fid);
 catch
 end
-if numel(text) > 2000
-    text = text(end-1999:end);
-end
-if isempty(text)
-    text = ['See ', bridge.logPath, '.'];
-end
+text = [text(max(1, end - 1999):end), ' (', BridgeLogPath(), ')'];
 end
 
+function value = State(name, newValue)
+% What this session keeps: the bridge (locked in memory so that 'clear all' does not drop it), the
+% number of the last request, the request being waited for (0: none) so that an interrupt cancels
+% only that one, and whether Brainstorm runs (exist() searches the whole path: once is enough)
+persistent state
+if isempty(state)
+    mlock;
+    state = struct('bridge', [], 'lastId', 0, 'pendingId', 0, ...
+        'isBrainstorm', exist('bst_get', 'file') > 0 && exist('bst_set', 'file') > 0);
+end
+if nargin >= 2
+    state.(name) = newValue;
+elseif strcmp(name, 'newRequest')  % numbers it, and it becomes the one waited for
+    state.lastId = state.lastId + 1;
+    state.pendingId = state.lastId;
+    name = 'lastId';
+end
+value = state.(name);
+end
 
-%% ===== WRITE ONE LINE =====
 function errMsg = WriteLine(bridge, line)
 errMsg = '';
 try
-    bridge.output.write(typecast(ToUtf8([line, char(10)]), 'int8'));
+    bytes = uint8(line);  % Octave's char arrays already hold UTF-8
+    if ~exist('OCTAVE_VERSION', 'builtin')
+        bytes = unicode2native(line, 'UTF-8');
+    end
+    bridge.output.write(typecast([bytes, uint8(10)], 'int8'));
     bridge.output.flush();
 catch err
     errMsg = ['Cannot write to the bst-containers bridge: ', strtrim(err.message)];
 end
 end
 
-
-function bytes = ToUtf8(text)
-if exist('OCTAVE_VERSION', 'builtin')
-    bytes = uint8(text);  % Octave's char arrays already hold UTF-8
-else
-    bytes = unicode2native(text, 'UTF-8');
-end
-end
-
-
-%% ===== JSON =====
 function json = ToJson(value)
-% Encodes what the shim sends (strings, numbers, logicals, cells, structs) the same way in
-% MATLAB and Octave: a cell is always a JSON array, whatever its shape.
+% Encodes what the shim sends the same way in MATLAB and Octave: a cell is a JSON array (a 2-D
+% cell, such as N×2 volumes, an array of its rows), a struct an object, [] null.
 if ischar(value)
-    json = ['"', EscapeJson(value), '"'];
-elseif islogical(value) && isscalar(value)
-    if value
-        json = 'true';
-    else
-        json = 'false';
+    json = strrep(strrep(value, '\', '\\'), '"', '\"');
+    controls = find(json < 32);
+    for iChar = controls(end:-1:1)
+        json = [json(1:iChar-1), sprintf('\\u%04x', double(json(iChar))), json(iChar+1:end)];
     end
-elseif isnumeric(value) && isscalar(value)
-    json = sprintf('%.17g', value);
+    json = ['"', json, '"'];
+elseif (isnumeric(value) || islogical(value)) && isscalar(value)
+    json = sprintf('%.17g', value);  % the bridge takes 1 and 0 for true and false
 elseif iscell(value)
-    parts = cellfun(@ToJson, value(:)', 'UniformOutput', false);
-    json = ['[', strjoin(parts, ','), ']'];
-elseif isstruct(value) && isscalar(value)
-    names = fieldnames(value);
-    parts = cell(1, numel(names));
-    for iField = 1:numel(names)
-        parts{iField} = ['"', names{iField}, '":', ToJson(value.(names{iField}))];
+    if size(value, 1) > 1 && size(value, 2) > 1
+        value = num2cell(value, 2);
     end
-    json = ['{', strjoin(parts, ','), '}'];
+    parts = cellfun(@ToJson, value(:)', 'UniformOutput', false);
+    json = sprintf(',%s', parts{:});
+    json = ['[', json(2:end), ']'];
+elseif isstruct(value) && isscalar(value)
+    pairs = [fieldnames(value)'; cellfun(@ToJson, struct2cell(value)', 'UniformOutput', false)];
+    json = sprintf(',"%s":%s', pairs{:});
+    json = ['{', json(2:end), '}'];
 elseif isempty(value)
     json = 'null';
 else
@@ -585,83 +389,12 @@ else
 end
 end
 
-
-function text = EscapeJson(text)
-text = strrep(text, '\', '\\');
-text = strrep(text, '"', '\"');
-controls = find(text < 32);
-for iChar = fliplr(controls)
-    text = [text(1:iChar-1), sprintf('\\u%04x', double(text(iChar))), text(iChar+1:end)];
-end
-end
-
-
 function matrix = ToCellMatrix(decoded, nColumns)
-% jsondecode gives nested arrays of strings in shapes that differ with their count and between
-% MATLAB and Octave; the flat list of strings, in order, is always the same.
-strings = FlattenStrings(decoded);
-if isempty(strings)
-    matrix = cell(0, nColumns);
-else
-    matrix = reshape(strings, nColumns, [])';
-end
-end
-
-
-function strings = FlattenStrings(value)
-if ischar(value)
-    strings = {value};
-elseif iscell(value)
-    strings = {};
-    for iValue = 1:numel(value)
-        strings = [strings, FlattenStrings(value{iValue})]; %#ok<AGROW>
-    end
-else
-    strings = {};
-end
-end
-
-
-%% ===== BRAINSTORM =====
-function isRunning = IsBrainstormRunning()
-% Looked up once per session: exist() searches the whole path and costs more than a call
-persistent isFound
-if isempty(isFound)
-    isFound = exist('bst_get', 'file') > 0 && exist('bst_set', 'file') > 0;
-end
-isRunning = isFound;
-end
-
-
-function isGpu = IsGpuWanted()
-isGpu = false;
-if IsBrainstormRunning()
-    isGpu = logical(bst_get('ContainerUseGpu'));
-end
-end
-
-
-%% ===== TESTS =====
-function varargout = TestHook(action, value)
-% For the shim's tests: 'InterruptAfter', seconds makes the next wait end as an interrupt would
-% (same cancel path as Ctrl+C); 'Process' gives the Java Process of the bridge.
-switch action
-    case 'InterruptAfter'
-        Overrides('interruptAfter', now + value / 86400);
-    case 'Process'
-        bridge = BridgeStore();
-        varargout{1} = [];
-        if ~isempty(bridge)
-            varargout{1} = bridge.process;
-        end
-end
-end
-
-
-function CheckTestInterrupt()
-settings = Overrides();
-if settings.interruptAfter > 0 && now >= settings.interruptAfter
-    Overrides('interruptAfter', 0);
-    error('bst_containers:interrupted', 'Interrupted by the test hook');
+% jsondecode gives each row as a cell of strings (in MATLAB and Octave, row or column), [] for none
+matrix = cell(0, nColumns);
+if iscellstr(decoded)
+    matrix = reshape(decoded, nColumns, [])';
+elseif ~isempty(decoded)
+    matrix = reshape([decoded{:}], nColumns, [])';
 end
 end

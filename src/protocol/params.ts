@@ -5,21 +5,33 @@ import { isPlainObject } from './messages.js';
 
 /**
  * Params by position follow the MATLAB argument order; a missing `params` means none. A null in
- * that list is MATLAB's `[]`, "not given": the parameter takes its default.
+ * that list is MATLAB's `[]`, "not given": the parameter takes its default. The list may end with
+ * an object of params by name (`engine`, `progressToken`, or a parameter left out of the list), so
+ * that a client forwarding MATLAB's arguments as they came can still add its own; no method takes
+ * an object by position.
  */
 const byName = (method: Method, params: unknown): Record<string, unknown> => {
   if (params === undefined || params === null) return {};
   if (isPlainObject(params)) return params;
   if (Array.isArray(params)) {
-    if (params.length > method.positional.length) {
+    const last: unknown = params.at(-1);
+    const named = isPlainObject(last) ? last : {};
+    const positional = named === last ? params.slice(0, -1) : params;
+    if (positional.length > method.positional.length) {
       throw invalidParams(
         method.schema.name,
-        `takes at most ${method.positional.length} params by position (${method.positional.join(', ') || 'none'}), got ${params.length}`,
+        `takes at most ${method.positional.length} params by position (${method.positional.join(', ') || 'none'}), got ${positional.length}`,
       );
     }
-    return Object.fromEntries(
-      params.flatMap((value, index) => (value === null ? [] : [[method.positional[index] as string, value]])),
+    const given = Object.fromEntries(
+      positional.flatMap((value, index) =>
+        value === null ? [] : [[method.positional[index] as string, value]],
+      ),
     );
+    const twice = Object.keys(named).filter((name) => Object.hasOwn(given, name));
+    if (twice.length > 0)
+      throw invalidParams(method.schema.name, `${twice.join(', ')} given both by position and by name`);
+    return { ...given, ...named };
   }
   throw invalidParams(method.schema.name, 'params must be an object or an array');
 };

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE } from '../helpers/engine-cli.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
-import { runOctave } from '../helpers/octave.js';
+import { runOctave, startOctaveSession } from '../helpers/octave.js';
 import { BASE_IMAGE, NESTED_TARBALL, REGISTRY_IMAGE } from '../helpers/paths.js';
 
 /** Each test function prints `ok - ...` per check and `ALL PASSED` at its end; a failed check exits non-zero. */
@@ -75,14 +75,16 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
     expect(run.stdout).toContain('BST> Loading');
   });
 
-  it('cancels in the bridge on an interrupt, then unloads the plugin as Brainstorm does', async () => {
-    const run = await runOctave('test_shim_cancel', {
-      brainstorm: true,
-      env: { BST_TEST_BASE_IMAGE: BASE_IMAGE },
-    });
-    expectPassed(run);
-    // ExecInContainer echoed the output live, before the interrupt.
-    expect(run.stdout).toContain('live-output');
+  it('cancels in the bridge on Ctrl+C, then unloads the plugin as Brainstorm does', async () => {
+    const session = startOctaveSession({ brainstorm: true, env: { BST_TEST_BASE_IMAGE: BASE_IMAGE } });
+    session.send("test_shim_cancel('start')");
+    // The command's output, echoed live, shows it is running in the container, the shim waiting.
+    await session.waitFor('live-output');
+    session.interrupt();
+    session.send("test_shim_cancel('after')");
+    const run = await session.close();
+    expect(run.stdout, run.stderr).not.toContain('FAILED');
+    expect(run.stdout, run.stderr).toContain('ALL PASSED');
   });
 
   it("passes Brainstorm's engine and GPU settings, and the bridge ends when Octave exits", async () => {

@@ -26,13 +26,14 @@ check(isempty(errMsg) && strcmp(cmdout, sprintf('quote " backslash \\ tab\tend\n
 check(~isempty(strfind(errMsg, 'apptainer')) && isempty(result), 'an engine that is not there: %s', errMsg);
 
 % The bridge is killed between two calls: the next call starts a new one
-process = bst_containers('TestHook', 'Process');
-process.destroyForcibly();
-process.waitFor();
+pid = bridge_pid();
+check(pid > 0, 'the bridge runs as a child of this process');
+kill(pid, 9);
+check(wait_until_ended(pid), 'the bridge is killed');
 [errMsg, info] = bst_containers('GetContainerInfo', cname);
 check(isempty(errMsg) && info.isRunning == 1, 'the next call restarts the bridge: %s', errMsg);
-newProcess = bst_containers('TestHook', 'Process');
-check(~isequal(newProcess.pid(), process.pid()), 'a new bridge process');
+newPid = bridge_pid();
+check(newPid > 0 && newPid ~= pid, 'a new bridge process');
 
 % Node missing, too old, and no bundle
 bst_containers('SetBridge', '', '/nonexistent/node');
@@ -49,13 +50,9 @@ errMsg = bst_containers('StopContainer', cname, 1);
 check(isempty(errMsg), 'back to the defaults: %s', errMsg);
 
 % 'clear' after munlock ends the bridge
-process = bst_containers('TestHook', 'Process');
+pid = bridge_pid();
 munlock('bst_containers');
 clear('bst_containers');
-waitStart = tic;
-while process.isAlive() && toc(waitStart) < 3
-    pause(0.05);
-end
-check(~process.isAlive(), 'munlock + clear bst_containers ends the bridge');
+check(pid > 0 && wait_until_ended(pid), 'munlock + clear bst_containers ends the bridge');
 disp('ALL PASSED');
 end

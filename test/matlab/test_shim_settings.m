@@ -23,7 +23,6 @@ errMsg = bst_containers('RunContainer', cname, base, [], 1);
 check(isempty(errMsg), 'no GPU asked otherwise: %s', errMsg);
 bst_containers('StopContainer', cname, 1);
 
-process = bst_containers('TestHook', 'Process');
-fprintf('bridge-pid: %d\n', process.pid());
+fprintf('bridge-pid: %d\n', bridge_pid());
 disp('ALL PASSED');
 end

@@ -45,6 +45,33 @@ describe('parseParams', () => {
     expect(() => parse('StopContainer', [null])).toThrow('containerName is required');
   });
 
+  it('takes params by name after those by position, in an object at the end of the list', () => {
+    expect(parse('ExecInContainer', ['bst_x', 'ls', { engine: 'podman', progressToken: 7 }])).toEqual({
+      containerName: 'bst_x',
+      cmdStr: 'ls',
+      engine: 'podman',
+      progressToken: 7,
+    });
+    expect(parse('RunContainer', ['bst_x', 'img:1', null, 1, { useGpu: 1 }])).toMatchObject({
+      volumes: [],
+      isDaemon: true,
+      useGpu: true,
+    });
+    expect(parse('GetImages', [{ engine: 'docker' }])).toEqual({ engine: 'docker' });
+    expect(() => parse('StopContainer', ['a', 1, 'extra', { engine: 'docker' }])).toThrow(
+      'takes at most 2 params by position (containerName, isForced), got 3',
+    );
+  });
+
+  it('refuses a param given both by position and by name, and unknown names', () => {
+    expect(() => parse('StopContainer', ['a', { containerName: 'b' }])).toThrow(
+      'containerName given both by position and by name',
+    );
+    expect(() => parse('StopContainer', ['a', { constructor: 1 }])).toThrow(
+      'unknown parameter "constructor"',
+    );
+  });
+
   it('refuses too many params by position', () => {
     expect(() => parse('StopContainer', ['a', 1, 'extra'])).toThrow('takes at most 2 params by position');
   });
