@@ -106,7 +106,7 @@ end
 function [errMsg, result] = CallBridge(method, args, named, feedback)
 % Sends one request and waits for its answer; Ctrl+C (or an error) while it waits cancels it.
 result = struct();
-id = State('newRequest');
+[id, bridge] = State('newRequest');
 if ~isempty(feedback)
     named.progressToken = id;
 end
@@ -116,7 +116,6 @@ if numfields(named) > 0
     args{end + 1} = named;
 end
 request = ['{"jsonrpc":"2.0","id":', sprintf('%d', id), ',"method":"', method, '","params":', ToJson(args), '}'];
-bridge = State('bridge');
 errMsg = WriteLine(bridge, request);
 if ~isempty(errMsg)
     % No bridge yet, or it stopped since the last call: start one, once
@@ -325,10 +324,10 @@ end
 text = [text(max(1, end - 1999):end), ' (', BridgeLogPath(), ')'];
 end
 
-function value = State(name, newValue)
-% What this session keeps: the bridge (locked in memory so that 'clear all' does not drop it), the
-% number of the last request, the request being waited for (0: none) so that an interrupt cancels
-% only that one, and whether Brainstorm runs (exist() searches the whole path: once is enough)
+function [value, bridge] = State(name, newValue)
+% What this session keeps: the bridge (also the second output; locked in memory so that 'clear all'
+% does not drop it), the last request's number, the request waited for (0: none), so that an
+% interrupt cancels only that one, and whether Brainstorm runs (exist() is slow: asked once)
 persistent state
 if isempty(state)
     mlock;
@@ -343,6 +342,7 @@ elseif strcmp(name, 'newRequest')  % numbers it, and it becomes the one waited f
     name = 'lastId';
 end
 value = state.(name);
+bridge = state.bridge;
 end
 
 function errMsg = WriteLine(bridge, line)
