@@ -47,6 +47,11 @@ export const serve = async (verbose: boolean): Promise<void> => {
     setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
     void closed.then(() => runtime.engines.close()).finally(() => process.exit(0));
   };
+  // A Ctrl+C typed in the client's terminal (MATLAB's, Octave's) reaches its whole process group:
+  // the client cancels its call itself, and the bridge stays for the next one.
+  process.on('SIGINT', () =>
+    log.debug('SIGINT ignored: clients cancel calls, and closing stdin ends the bridge'),
+  );
   process.stdin.on('close', exit);
   process.on('SIGTERM', exit);
   process.on('SIGHUP', exit);

@@ -141,6 +141,15 @@ describe('JSON-RPC 2.0 over stdio', () => {
 });
 
 describe('process', () => {
+  it("ignores SIGINT while serving (a Ctrl+C in the client's terminal reaches it too) and answers on", async () => {
+    const bridge = new BridgeClient();
+    expect(await bridge.call('GetEngine')).toEqual(DOCKER);
+    bridge.child.kill('SIGINT');
+    expect(await bridge.call('GetEngine')).toEqual(DOCKER);
+    expect(bridge.child.exitCode).toBeNull();
+    await bridge.close();
+  });
+
   it('answers what was sent, then exits within 1 s when stdin closes, leaving no child', async () => {
     const bridge = new BridgeClient();
     const row = await baseRow();
