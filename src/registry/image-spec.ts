@@ -14,7 +14,7 @@ export const parseImageSpec = (value: string): ImageSpec =>
   isImageId(value) ? { kind: 'id', id: value } : { kind: 'reference', reference: parseReference(value) };
 
 /** An ID as `sha256:` and its hex digits (all of them, or the first of a short ID). */
-export const idPrefix = (id: string): string => (id.startsWith('sha256:') ? id : `sha256:${id}`);
+export const withSha256 = (id: string): string => (id.startsWith('sha256:') ? id : `sha256:${id}`);
 
 /** The image as the caller wrote it, for the engine's API and for messages. */
 export const imageSpecText = (spec: ImageSpec): string =>

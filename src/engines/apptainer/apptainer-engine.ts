@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type ImageSpec, idPrefix } from '../../registry/image-spec.js';
+import { type ImageSpec, withSha256 } from '../../registry/image-spec.js';
 import {
   DEFAULT_TAG,
   familiarNameTag,
@@ -203,7 +203,7 @@ export class ApptainerEngine implements ContainerEngine {
 
   private records(image: ImageSpec): Promise<SifRecord[]> {
     return image.kind === 'id'
-      ? this.store.findById(idPrefix(image.id))
+      ? this.store.findById(withSha256(image.id))
       : this.store.findByName(nameTag(image.reference));
   }
 

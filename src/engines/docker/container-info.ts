@@ -1,3 +1,4 @@
+import { withSha256 } from '../../registry/image-spec.js';
 import type { VolumePair } from '../../shared/volume-pair.js';
 import type { ContainerInfo } from '../container-engine.js';
 import { parseBindSpec } from './bind-spec.js';
@@ -52,5 +53,5 @@ export const toContainerInfo = (inspect: ContainerInspect): ContainerInfo => ({
   name: inspect.Name.replace(/^\//, ''),
   isRunning: inspect.State?.Running === true,
   volumes: volumesOf(inspect),
-  imageSha: inspect.Image.startsWith('sha256:') ? inspect.Image : `sha256:${inspect.Image}`,
+  imageSha: withSha256(inspect.Image),
 });

@@ -1,3 +1,4 @@
+import { withSha256 } from '../../registry/image-spec.js';
 import type { ImageRow } from '../container-engine.js';
 import type { EngineDialect } from './dialect.js';
 import type { DockerApi } from './docker-api.js';
@@ -21,7 +22,6 @@ export const displayName = (name: string): string => {
   return name;
 };
 
-export const withSha256 = (id: string) => (id.startsWith('sha256:') ? id : `sha256:${id}`);
 const repositoryOf = (nameTag: string) => nameTag.slice(0, nameTag.lastIndexOf(':'));
 
 /** The rows `docker images --all --digests --no-trunc` prints: one per name, digest matched by repository. */

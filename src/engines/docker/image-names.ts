@@ -1,9 +1,8 @@
-import { type ImageSpec, imageSpecText } from '../../registry/image-spec.js';
+import { type ImageSpec, imageSpecText, withSha256 } from '../../registry/image-spec.js';
 import { DEFAULT_TAG, type ImageReference } from '../../registry/reference.js';
 import type { EngineName } from '../../shared/engine-names.js';
 import { imageInUse, imageNotFound } from '../../shared/failures.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
-import { withSha256 } from './image-list.js';
 
 const imagePath = (image: string, action = '') => `/images/${encodeURIComponent(image)}${action}`;
 
