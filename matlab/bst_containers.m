@@ -76,15 +76,18 @@ if isempty(iMethod)
     error('bst_containers: unknown method %s; see help bst_containers', method);
 end
 [field, value, feedback] = methodTable{iMethod, 2:4};
+[id, bridge, isBrainstorm] = State('newRequest');
 named = struct();
-isBrainstorm = State('isBrainstorm');
+if ~isempty(feedback)
+    named.progressToken = id;
+end
 if isBrainstorm
     named.engine = bst_get('ContainerEngine');
     if strcmp(method, 'RunContainer')
         named.useGpu = bst_get('ContainerUseGpu');
     end
 end
-[errMsg, result] = CallBridge(method, varargin, named, feedback);
+[errMsg, result] = CallBridge(method, varargin, named, feedback, id, bridge);
 if isempty(errMsg) && isfield(result, field)
     value = result.(field);
     if strcmp(field, 'imageList')
@@ -103,13 +106,9 @@ varargout = {errMsg, value};
 varargout = varargout(1:1 + ~isempty(field));
 end
 
-function [errMsg, result] = CallBridge(method, args, named, feedback)
+function [errMsg, result] = CallBridge(method, args, named, feedback, id, bridge)
 % Sends one request and waits for its answer; Ctrl+C (or an error) while it waits cancels it.
 result = struct();
-[id, bridge] = State('newRequest');
-if ~isempty(feedback)
-    named.progressToken = id;
-end
 % MATLAB's [] and '' mean "not given": null, and the bridge applies the default
 args(cellfun('isempty', args)) = {[]};
 if numfields(named) > 0
@@ -118,19 +117,16 @@ end
 request = ['{"jsonrpc":"2.0","id":', sprintf('%d', id), ',"method":"', method, '","params":', ToJson(args), '}'];
 errMsg = WriteLine(bridge, request);
 if ~isempty(errMsg)
-    % No bridge yet, or it stopped since the last call: start one, once
+    % No bridge yet, or it stopped since the last call: start one, once, and send it the request
     StopBridge();
-    [errMsg, bridge] = StartBridge();
-    if isempty(errMsg)
-        errMsg = WriteLine(bridge, request);
-    end
+    [errMsg, bridge] = StartBridge(request);
 end
 if ~isempty(errMsg)
     return;
 end
-cleanupObj = onCleanup(@() Interrupted(bridge, id, method, args));
+cleanupObj = onCleanup(@() Interrupted(id, method, args));
 progress = struct('lastPercent', -1, 'isStarted', 0);
-wait = 0.01;
+wait = 0.005;
 while true
     [line, wait] = NextLine(bridge, wait);
     if ~ischar(line) && ~isempty(line)
@@ -163,11 +159,10 @@ end
 end
 
 function [line, wait] = NextLine(bridge, wait)
-% The next line the bridge wrote, else [] or 0 if the bridge has stopped. A new wait (given as the
-% time it may poll the pipe) polls for a quick answer, read at once: busily for 1 ms, then with
-% short pauses. Then a pool thread reads the line: for 0.5 s the wait sleeps in Java and wakes as
-% soon as it is read, then checks less and less often (up to every 0.5 s), pausing in between,
-% which costs less. It comes back at least every 80 ms, for Ctrl+C.
+% The next line the bridge wrote, else [] or 0 if it has stopped. A new wait polls the pipe for the
+% time given, yielding the core in between: a handoff between threads costs more than a quick call.
+% Then a pool thread reads: for 0.5 s the wait sleeps in Java, waking when the line is read, then
+% checks less and less often (up to every 0.5 s), pausing in between, but at least every 80 ms.
 line = [];
 if ~isstruct(wait)
     wait = struct('start', tic, 'spin', wait, 'future', bridge.pending.get());
@@ -175,7 +170,7 @@ end
 if isempty(wait.future)
     isReady = bridge.reader.ready();
     while ~isReady && toc(wait.start) < wait.spin
-        pause(0.0002 * (toc(wait.start) > 0.001));  % after 1 ms, leave the CPU to the engine and the bridge
+        javaMethod('yield', 'java.lang.Thread');  % on few cores, the bridge and the engine need this one
         isReady = bridge.reader.ready();
     end
     if isReady
@@ -229,17 +224,17 @@ elseif strcmp(message.method, '$/progress')
 end
 end
 
-function Interrupted(bridge, id, method, args)
+function Interrupted(id, method, args)
 % Runs when the call ends; it still waits for its answer only after Ctrl+C or an error.
-if State('pendingId') ~= id
+[pendingId, bridge, isBrainstorm] = State('pendingId');
+if pendingId ~= id
     return;
 end
 State('pendingId', 0);
 try
     WriteLine(bridge, ['{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":', sprintf('%d', id), '}}']);
     % Wait for the bridge to confirm, so the work has stopped in the engine
-    wait = 0;
-    waitStart = tic;
+    [wait, waitStart] = deal(0, tic);
     while toc(waitStart) < 5
         [line, wait] = NextLine(bridge, wait);
         if ~isempty(line) && (~ischar(line) || ~isempty(regexp(line, sprintf('"id":%d[,}]', id), 'once')))
@@ -249,13 +244,13 @@ try
 catch
 end
 % What Brainstorm's own version does when a process in a container is interrupted
-if strcmp(method, 'ExecInContainer') && State('isBrainstorm')
+if strcmp(method, 'ExecInContainer') && isBrainstorm
     bst_plugin('Unload', regexprep(args{1}, '^bst_', ''));
     bst_error('The process running in the container was interrupted', 'Container', 0);
 end
 end
 
-function [errMsg, bridge] = StartBridge()
+function [errMsg, bridge] = StartBridge(request)
 errMsg = '';
 bridge = [];
 % Set by SetBridge or in the environment, else the defaults
@@ -293,6 +288,7 @@ bridge = struct('process', process, 'output', output, 'reader', reader, 'logStar
     ... % and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
     'closer', onCleanup(@() output.close()));
 State('bridge', bridge);
+errMsg = WriteLine(bridge, request);
 end
 
 function StopBridge()
@@ -324,10 +320,10 @@ end
 text = [text(max(1, end - 1999):end), ' (', BridgeLogPath(), ')'];
 end
 
-function [value, bridge] = State(name, newValue)
-% What this session keeps: the bridge (also the second output; locked in memory so that 'clear all'
-% does not drop it), the last request's number, the request waited for (0: none), so that an
-% interrupt cancels only that one, and whether Brainstorm runs (exist() is slow: asked once)
+function [value, bridge, isBrainstorm] = State(name, newValue)
+% What this session keeps, locked in memory against 'clear all': the bridge (2nd output), the last
+% request's number, the one waited for (0: none; Ctrl+C cancels only that one), whether Brainstorm
+% runs (3rd output; exist() is slow: asked once)
 persistent state
 if isempty(state)
     mlock;
@@ -343,6 +339,7 @@ elseif strcmp(name, 'newRequest')  % numbers it, and it becomes the one waited f
 end
 value = state.(name);
 bridge = state.bridge;
+isBrainstorm = state.isBrainstorm;
 end
 
 function errMsg = WriteLine(bridge, line)
@@ -371,6 +368,10 @@ if ischar(value)
     json = ['"', json, '"'];
 elseif (isnumeric(value) || islogical(value)) && isscalar(value)
     json = sprintf('%.17g', value);  % the bridge takes 1 and 0 for true and false
+elseif iscellstr(value) && isrow(value) && ~isempty(value) && ~any([value{:}] < 32)  % the usual arguments, at once
+    json = strrep(strrep(value, '\', '\\'), '"', '\"');
+    json = sprintf(',"%s"', json{:});
+    json = ['[', json(2:end), ']'];
 elseif iscell(value)
     if size(value, 1) > 1 && size(value, 2) > 1
         value = num2cell(value, 2);
