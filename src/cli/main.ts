@@ -1,35 +1,4 @@
 #!/usr/bin/env node
-import packageJson from '../../package.json' with { type: 'json' };
-import { METHOD_SCHEMAS } from '../schemas/index.js';
-import { parseArgs } from './args.js';
-import { callOnce } from './call-command.js';
-import { doctor } from './doctor.js';
-import { helpText } from './help.js';
-import { pruneCommand } from './prune-command.js';
-import { serve } from './serve.js';
+import { runCli } from './run-cli.js';
 
-const command = parseArgs(process.argv.slice(2));
-switch (command.kind) {
-  case 'help':
-    process.stdout.write(helpText(packageJson.version, METHOD_SCHEMAS));
-    break;
-  case 'version':
-    process.stdout.write(`${packageJson.version}\n`);
-    break;
-  case 'usage-error':
-    process.stderr.write(`bst-containers: ${command.message}. See bst-containers --help.\n`);
-    process.exitCode = 2;
-    break;
-  case 'call':
-    process.exitCode = await callOnce(command.method, command.params, command.verbose);
-    break;
-  case 'doctor':
-    process.exitCode = await doctor(command.json);
-    break;
-  case 'prune':
-    process.exitCode = await pruneCommand(command);
-    break;
-  case 'serve':
-    await serve(command.verbose);
-    break;
-}
+await runCli(process.argv.slice(2));
