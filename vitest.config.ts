@@ -25,6 +25,19 @@ const onEveryEngine = [
   'test/integration/hardening/prune.test.ts',
 ];
 
+// The same suites against the single executable (BST_TEST_BRIDGE=binary), on Docker: the 10,000-line
+// fuzz and the 20,000-call soak (load) are not repeated.
+const againstTheBinary = [
+  'test/integration/protocol.test.ts',
+  'test/integration/lifecycle.test.ts',
+  'test/integration/import-image.test.ts',
+  'test/integration/run-container.test.ts',
+  'test/integration/cancellation.test.ts',
+  'test/integration/injection.test.ts',
+  'test/integration/doctor.test.ts',
+  'test/integration/hardening/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -34,6 +47,15 @@ export default defineConfig({
           name: 'docker',
           include: ['test/integration/**/*.test.ts'],
           exclude: ['test/integration/podman/**'],
+          ...integration,
+        },
+      },
+      {
+        test: {
+          name: 'docker-binary',
+          include: againstTheBinary,
+          exclude: ['test/integration/hardening/fuzz.test.ts', 'test/integration/hardening/load.test.ts'],
+          env: { BST_TEST_BRIDGE: 'binary' },
           ...integration,
         },
       },

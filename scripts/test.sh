@@ -12,3 +12,6 @@ npx tsc --noEmit -p .
 npx vitest run --project unit
 npx vitest run --project docker
 npx vitest run --project podman
+# The single executables (dist/bin), then the suites once more against this machine's one, on Docker.
+bash scripts/dist.sh
+npx vitest run --project docker-binary

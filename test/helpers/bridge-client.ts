@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { bundlePath } from './paths.js';
+import { bridgeCommand } from './paths.js';
 
 export interface RpcResponse {
   jsonrpc: '2.0';
@@ -37,12 +37,7 @@ export class BridgeClient {
 
   /** `wrapper`: a command the bridge runs under (its argv prefix), e.g. in another namespace. */
   constructor(options: { env?: NodeJS.ProcessEnv; args?: string[]; wrapper?: string[] } = {}) {
-    const [command, ...args] = [
-      ...(options.wrapper ?? []),
-      process.execPath,
-      bundlePath,
-      ...(options.args ?? []),
-    ];
+    const [command, ...args] = [...(options.wrapper ?? []), ...bridgeCommand, ...(options.args ?? [])];
     this.child = spawn(command as string, args, {
       env: { ...process.env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

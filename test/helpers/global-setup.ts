@@ -8,6 +8,8 @@ import { execa } from 'execa';
 import {
   BASE_IMAGE,
   BASE_TARBALL,
+  binaryPath,
+  bridgeCommand,
   bundlePath,
   imageIdFile,
   imagesDir,
@@ -130,6 +132,8 @@ const loadBaseIntoPodman = async () => {
 export default async function setup() {
   if (!existsSync(bundlePath))
     throw new Error(`Build the bundle first (npm run build): ${bundlePath} is missing`);
+  if (bridgeCommand[0] === binaryPath && !existsSync(binaryPath))
+    throw new Error(`Build the single executables first (npm run dist): ${binaryPath} is missing`);
   await importBaseImage();
   // Tarballs saved from an earlier base image would hold another image ID.
   const baseId = await docker('image', 'inspect', '--format', '{{.Id}}', BASE_IMAGE);

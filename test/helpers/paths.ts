@@ -2,6 +2,19 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const bundlePath = `${repoRoot}dist/bst-containers.js`;
+/** This machine's single executable, as `npm run dist` names it. */
+export const binaryPath = `${repoRoot}dist/bin/bst-containers-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
+/**
+ * How the tests start the bridge: the pinned Node and the bundle, or with BST_TEST_BRIDGE=binary
+ * the single executable, so that the same suites run against what users get.
+ */
+export const bridgeCommand: readonly [string, ...string[]] =
+  process.env.BST_TEST_BRIDGE === 'binary' ? [binaryPath] : [process.execPath, bundlePath];
+/** The bridge's argv for a command line (`--version`, `doctor`, ...): file and arguments. */
+export const bridgeArgv = (...args: string[]): [string, string[]] => [
+  bridgeCommand[0],
+  [...bridgeCommand.slice(1), ...args],
+];
 export const runtimeDir = `${repoRoot}.test-runtime`;
 export const imagesDir = `${runtimeDir}/images`;
 

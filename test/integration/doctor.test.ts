@@ -5,10 +5,10 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { HOST_APPTAINER } from '../helpers/host.js';
 import { WITHOUT_SOCKETS } from '../helpers/namespaces.js';
-import { bundlePath } from '../helpers/paths.js';
+import { bridgeArgv, bridgeCommand } from '../helpers/paths.js';
 
 const doctor = (env: NodeJS.ProcessEnv, options: { withoutSockets?: boolean; asUser?: number } = {}) => {
-  const node = [process.execPath, bundlePath, 'doctor'];
+  const node = [...bridgeCommand, 'doctor'];
   if (options.withoutSockets)
     return execa('/usr/bin/unshare', [...WITHOUT_SOCKETS, ...node], { env, reject: false });
   if (options.asUser !== undefined) {
@@ -61,7 +61,7 @@ describe('bst-containers doctor', () => {
     expect(result.stdout).toMatch(
       /docker: answering\n {2}program: .*\n {2}location: unix:\/\/\/var\/run\/docker.sock\n {2}version: {2}\d+/,
     );
-    const json = await execa(process.execPath, [bundlePath, 'doctor', '--json']);
+    const json = await execa(...bridgeArgv('doctor', '--json'));
     const { engines } = JSON.parse(json.stdout) as { engines: { engine: string; answering: boolean }[] };
     expect(engines.map((entry) => [entry.engine, entry.answering])).toEqual([
       ['docker', true],

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
+import { readlinkSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { imageIdOf } from '../helpers/engine-cli.js';
 import { HOST_APPTAINER } from '../helpers/host.js';
 import { EXIT_WITHIN_MS, GIVE_UP_MS, MARGIN_MS } from '../helpers/margins.js';
-import { BASE_IMAGE, bundlePath } from '../helpers/paths.js';
+import { BASE_IMAGE, binaryPath, bridgeArgv } from '../helpers/paths.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 const run = promisify(execFile);
@@ -30,6 +31,11 @@ describe('JSON-RPC 2.0 over stdio', () => {
 
   afterAll(async () => {
     await bridge.close();
+  });
+
+  it('runs the program BST_TEST_BRIDGE names: the single executable, else the pinned Node', () => {
+    const program = readlinkSync(`/proc/${bridge.child.pid}/exe`);
+    expect(program).toBe(process.env.BST_TEST_BRIDGE === 'binary' ? binaryPath : process.execPath);
   });
 
   it.each([
@@ -179,30 +185,22 @@ describe('process', () => {
 
 describe('command line', () => {
   it('prints the version and a help text built from the schemas', async () => {
-    const { stdout: version } = await run(process.execPath, [bundlePath, '--version']);
+    const { stdout: version } = await run(...bridgeArgv('--version'));
     expect(version.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    const { stdout: help } = await run(process.execPath, [bundlePath, '--help']);
+    const { stdout: help } = await run(...bridgeArgv('--help'));
     expect(help).toContain('ImportImage');
     expect(help).toContain('imageTag?');
   });
 
   it('runs one call and prints its result as JSON', async () => {
-    const { stdout } = await run(process.execPath, [
-      bundlePath,
-      'call',
-      'GetEngine',
-      '{"engineName":"docker"}',
-    ]);
+    const { stdout } = await run(...bridgeArgv('call', 'GetEngine', '{"engineName":"docker"}'));
     expect(JSON.parse(stdout)).toEqual(DOCKER);
   });
 
   it('exits 1 with the message on error', async () => {
-    const failure = await run(process.execPath, [
-      bundlePath,
-      'call',
-      'GetContainerInfo',
-      '{"containerName":"--privileged"}',
-    ]).catch((error: { code: number; stderr: string; stdout: string }) => error);
+    const failure = await run(
+      ...bridgeArgv('call', 'GetContainerInfo', '{"containerName":"--privileged"}'),
+    ).catch((error: { code: number; stderr: string; stdout: string }) => error);
     expect(failure).toMatchObject({ code: 1, stdout: '' });
     expect((failure as { stderr: string }).stderr).toContain('containerName');
   });

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EXIT_WITHIN_MS, MARGIN_MS } from '../../helpers/margins.js';
-import { bundlePath } from '../../helpers/paths.js';
+import { bridgeArgv } from '../../helpers/paths.js';
 import { isRunning } from '../../helpers/processes.js';
 import { waitUntil } from '../../helpers/wait-until.js';
 
 /** A parent (standing in for MATLAB) that starts the bridge on pipes, makes a call, and prints the bridge's PID. */
 const PARENT = `
 const { spawn } = require('node:child_process');
-const bridge = spawn(process.execPath, [${JSON.stringify(bundlePath)}], { stdio: ['pipe', 'pipe', 'ignore'] });
+const bridge = spawn(...${JSON.stringify(bridgeArgv())}, { stdio: ['pipe', 'pipe', 'ignore'] });
 bridge.stdout.once('data', () => console.log(bridge.pid));
 bridge.stdin.write('{"jsonrpc":"2.0","id":1,"method":"GetEngine"}\\n');
 setInterval(() => {}, 1000);

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { ENGINE, engineCli, engineCliOk, removeContainer } from '../../helpers/engine-cli.js';
-import { BASE_IMAGE, bundlePath, repoRoot, runtimeDir } from '../../helpers/paths.js';
+import { BASE_IMAGE, bridgeArgv, repoRoot, runtimeDir } from '../../helpers/paths.js';
 import { fill, type SessionParts, sessionOf, sessionPlaceholders } from '../../helpers/sessions.js';
 
 const NAMES = [
@@ -160,7 +160,7 @@ describe('prune', () => {
   });
 
   it('bst-containers prune says there is nothing left afterwards', async () => {
-    const { stdout } = await execa(process.execPath, [bundlePath, 'prune', '--engine', ENGINE], {
+    const { stdout } = await execa(...bridgeArgv('prune', '--engine', ENGINE), {
       env: { BST_CONTAINERS_TMPDIR: tempRoot },
     });
     expect(stdout).toBe('Nothing left behind by bridges that no longer run.');
