@@ -18,6 +18,7 @@ import {
   runtimeDir,
 } from '../test/helpers/paths.js';
 import { measureBigImport } from './big-import.js';
+import { coldStartReport, measureColdStart } from './cold-start.js';
 import { measureProtocol } from './protocol.js';
 import { seedWay } from './seed-way.js';
 import { measureShim, shimReport } from './shim.js';
@@ -210,6 +211,7 @@ const main = async () => {
     '',
     ...(await measureBigImport(`${runtimeDir}/bench`, 'podman')),
   ];
+  const coldStart = coldStartReport(await measureColdStart());
   const shim = shimReport([await measureShim('docker', RUNS * 5), await measureShim('podman', RUNS * 5)]);
   await rm(hostDir, { recursive: true, force: true });
   const report = [
@@ -233,24 +235,43 @@ const main = async () => {
     '',
     ...big,
     '',
+    ...coldStart,
     ...shim,
   ].join('\n');
   await writeFile(`${repoRoot}bench/results.md`, report);
   process.stdout.write(report);
 };
 
-/** Only the shim's part: its section of bench/results.md (the last one) is replaced. */
-const mainShim = async () => {
+/**
+ * One part only (`npm run bench -- shim` or `-- cold-start`): its section of bench/results.md is
+ * replaced, or added before the shim's (the last one).
+ */
+const mainPart = async (part: string) => {
+  const lines =
+    part === 'shim'
+      ? shimReport([await measureShim('docker', RUNS * 5), await measureShim('podman', RUNS * 5)])
+      : coldStartReport(await measureColdStart());
   const section = [
-    ...shimReport([await measureShim('docker', RUNS * 5), await measureShim('podman', RUNS * 5)]),
-    `(This section: ${new Date().toISOString()}, \`npm run bench -- shim\`.)`,
+    ...lines,
+    `(This section: ${new Date().toISOString()}, \`npm run bench -- ${part}\`.)`,
+    '',
     '',
   ].join('\n');
   const resultsPath = `${repoRoot}bench/results.md`;
   const previous = await readFile(resultsPath, 'utf8');
-  const start = previous.indexOf('## Through the MATLAB shim');
-  await writeFile(resultsPath, `${start >= 0 ? previous.slice(0, start) : `${previous}\n`}${section}`);
+  const heading = lines[0] as string;
+  let start = previous.indexOf(heading);
+  let end = start < 0 ? -1 : previous.indexOf('\n## ', start + heading.length);
+  if (start < 0) start = end = previous.indexOf('## Through the MATLAB shim');
+  if (start < 0) start = end = previous.length;
+  await writeFile(
+    resultsPath,
+    `${previous.slice(0, start)}${section}${end < 0 ? '' : previous.slice(end + 1)}`,
+  );
   process.stdout.write(section);
 };
 
-await (process.argv[2] === 'shim' ? mainShim() : main());
+const part = process.argv[2];
+if (part !== undefined && part !== 'shim' && part !== 'cold-start')
+  throw new Error(`Unknown part ${part}: npm run bench [-- shim | -- cold-start]`);
+await (part === undefined ? main() : mainPart(part));
