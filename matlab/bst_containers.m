@@ -12,13 +12,20 @@ function varargout = bst_containers(method, varargin)
 % errMsg = bst_containers('RemoveImage', imageSha/Name, [isForced=0])
 % [errMsg, manifestSha] = bst_containers('GetOnlineManifest', imageSource)
 %
-% This version forwards every call to the bst-containers bridge (dist/bst-containers.js, run by
-% Node.js 22.19 or newer), started once per MATLAB session and kept running.
+% This version forwards every call to the bst-containers bridge, started once per MATLAB session
+% and kept running: the single executable for this computer, bin/bst-containers-<os>-<arch>
+% (os linux|darwin|win, arch x64|arm64, .exe on Windows) next to this file, else
+% ../dist/bin/ (a clone of the repository, after npm run dist); else the bundle
+% ../dist/bst-containers.js run by Node.js 22.19 or newer. On macOS a binary the system refuses
+% to start for want of a valid signature is signed once for this Mac (codesign --sign -).
+% The bridge must be version 0.1.0 or newer (checked once at start).
 %
 % SETTINGS:
-% bst_containers('SetBridge', bundlePath, [nodePath])  % Use another bridge bundle or node
-%    Environment variables BST_CONTAINERS_BRIDGE and BST_CONTAINERS_NODE do the same.
-%    Defaults: ../dist/bst-containers.js next to this file, and 'node' from the PATH.
+% bst_containers('SetBridge', bridgePath, [nodePath])  % Use another bridge, or node and the bundle
+%    Environment variables BST_CONTAINERS_BRIDGE and BST_CONTAINERS_NODE do the same ('': default).
+%    A bridgePath ending in .js runs under node ('node' from the PATH unless nodePath is given);
+%    any other path is run as the executable itself; a nodePath alone means node and the bundle.
+% bridgePath = bst_containers('BridgePath')           % The bridge the next start runs
 % bst_containers('StopBridge')                         % End the bridge (the next call starts it)
 % logPath = bst_containers('BridgeLog')                % File that receives the bridge's stderr
 
@@ -69,6 +76,9 @@ switch method
         return;
     case 'BridgeLog'
         varargout{1} = BridgeLogPath();
+        return;
+    case 'BridgePath'
+        [command, varargout{1}] = BridgeCommand();
         return;
 end
 iMethod = find(strcmp(methodTable(:, 1), method));
@@ -251,27 +261,80 @@ end
 end
 
 function [errMsg, bridge] = StartBridge(request)
-errMsg = '';
+% Starts the bridge, checks its version, then sends it the request. On macOS a binary killed at
+% once (SIGKILL: exit code 137) lacks a valid signature: it is signed for this Mac and started again.
+minVersion = '0.1.0';  % the oldest bridge this shim works with: the one that answers GetVersion
+[command, bridgePath] = BridgeCommand();
 bridge = [];
-% Set by SetBridge or in the environment, else the defaults
-paths = {getenv('BST_CONTAINERS_BRIDGE'), getenv('BST_CONTAINERS_NODE')};
-defaults = {fullfile(fileparts(fileparts(mfilename('fullpath'))), 'dist', 'bst-containers.js'), 'node'};
-paths(cellfun('isempty', paths)) = defaults(cellfun('isempty', paths));
-[bundlePath, nodePath] = paths{:};
-if ~exist(bundlePath, 'file')
-    errMsg = ['The bst-containers bridge was not found at ', bundlePath, '. ', ...
-        'Build it (npm run build), or set its path with bst_containers(''SetBridge'', path) or BST_CONTAINERS_BRIDGE.'];
+if exist(bridgePath, 'file') ~= 2
+    errMsg = ['The bst-containers bridge was not found at ', bridgePath, '. Reinstall bst_containers ', ...
+        'with its bin folder, build it (npm run dist), or set its path with bst_containers(''SetBridge'', path) or BST_CONTAINERS_BRIDGE.'];
     return;
 end
+isBinary = isscalar(command);
+platform = Platform();
+bridgeFile = javaObject('java.io.File', bridgePath);
+if isBinary && ~strcmp(platform, 'win') && ~bridgeFile.canExecute()
+    bridgeFile.setExecutable(true);  % an unzip may have dropped the execute bit
+end
+for attempt = 1:2
+    [errMsg, bridge, exitCode] = StartProcess(command, isBinary);
+    if ~isempty(errMsg) || exitCode ~= 137 || ~isBinary || ~strcmp(platform, 'darwin') || attempt > 1
+        break;
+    end
+    fprintf('BST> macOS refused to run %s (no valid signature): signing it for this Mac (codesign --sign - --force)\n', bridgePath);
+    errMsg = RunProgram({'codesign', '--sign', '-', '--force', bridgePath});
+    if ~isempty(errMsg)
+        break;
+    end
+end
+version = 'no version';
+if isempty(errMsg) && isstruct(bridge.answer) && isfield(bridge.answer, 'result') && isfield(bridge.answer.result, 'version')
+    version = bridge.answer.result.version;
+end
+if isempty(errMsg) && exitCode >= 0
+    errMsg = ['The bst-containers bridge ', bridgePath, ' stopped before answering (exit code ', sprintf('%d', exitCode), ').'];
+    if isBinary
+        errMsg = [errMsg, ' The file may be damaged or built for another system: reinstall bst_containers with its bin folder.'];
+    end
+    errMsg = [errMsg, ' ', BridgeLogTail(bridge)];
+elseif isempty(errMsg) && [1e6, 1e3, 1] * (VersionParts(version) - VersionParts(minVersion)) < 0
+    errMsg = ['The bst-containers bridge ', bridgePath, ' is older than this shim expects (', ...
+        minVersion, ' or newer; it reports ', version, '): install the bridge that comes with this bst_containers.m.'];
+end
+if ~isempty(errMsg)
+    try
+        bridge.process.destroy();
+    catch
+    end
+    bridge = [];
+    return;
+end
+State('bridge', bridge);
+errMsg = WriteLine(bridge, request);
+end
+
+function [errMsg, bridge, exitCode] = StartProcess(command, isBinary)
+% Starts the bridge and asks its version (bridge.answer: the decoded answer). exitCode: -1 while it
+% runs, else the code it exited with before answering (128 + N after signal N).
+[errMsg, bridge, exitCode] = deal('', [], -1);
 logFile = javaObject('java.io.File', BridgeLogPath());
+logStart = logFile.length();
 try
-    builder = javaObject('java.lang.ProcessBuilder', {nodePath, bundlePath});
+    builder = javaObject('java.lang.ProcessBuilder', command);
     builder.redirectError(javaMethod('appendTo', 'java.lang.ProcessBuilder$Redirect', logFile));
     process = builder.start();
 catch err
-    errMsg = ['Node.js was not found (', nodePath, '): install Node.js 22.19 or newer (https://nodejs.org), ', ...
-        'or give its path with bst_containers(''SetBridge'', bundlePath, nodePath) or BST_CONTAINERS_NODE. (', ...
-        strtrim(err.message), ')'];
+    if isBinary && strcmp(Platform(), 'win')
+        errMsg = ['The bst-containers bridge ', command{1}, ' cannot be started: reinstall bst_containers with its bin folder. (', strtrim(err.message), ')'];
+    elseif isBinary
+        errMsg = ['The bst-containers bridge ', command{1}, ' cannot be started: make it executable (chmod +x ', command{1}, ...
+            ') or reinstall bst_containers with its bin folder. (', strtrim(err.message), ')'];
+    else
+        errMsg = ['Node.js was not found (', command{1}, '): install Node.js 22.19 or newer (https://nodejs.org), ', ...
+            'or give its path with bst_containers(''SetBridge'', bundlePath, nodePath) or BST_CONTAINERS_NODE. (', ...
+            strtrim(err.message), ')'];
+    end
     return;
 end
 reader = javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamReader', process.getInputStream(), 'UTF-8'));
@@ -279,16 +342,99 @@ reader = javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamRea
 % future lands in 'lines'; EventHandler makes reader.readLine() a Callable without a compiled class.
 lines = javaObject('java.util.concurrent.LinkedBlockingQueue');
 output = process.getOutputStream();
-bridge = struct('process', process, 'output', output, 'reader', reader, 'logStart', logFile.length(), 'lines', lines, ...
+bridge = struct('process', process, 'output', output, 'reader', reader, 'logStart', logStart, 'lines', lines, ...
     'reads', javaObject('java.util.concurrent.ExecutorCompletionService', javaObject('java.util.concurrent.ForkJoinPool', 1), lines), ...
     'readLine', javaMethod('create', 'java.beans.EventHandler', javaMethod('forName', 'java.lang.Class', 'java.util.concurrent.Callable'), reader, 'readLine'), ...
     'pending', javaObject('java.util.concurrent.atomic.AtomicReference'), ...
     'milliseconds', javaMethod('valueOf', 'java.util.concurrent.TimeUnit', 'MILLISECONDS'), ...
     ... % Closing the bridge's stdin ends it: on 'clear bst_containers', 'clear all' after munlock,
     ... % and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
-    'closer', onCleanup(@() output.close()));
-State('bridge', bridge);
-errMsg = WriteLine(bridge, request);
+    'closer', onCleanup(@() output.close()), 'answer', []);
+% Once, before any engine is looked for; a bridge older than GetVersion answers -32601. A binary
+% that cannot run exits at once; one that hangs is given up after 20 s.
+WriteLine(bridge, '{"jsonrpc":"2.0","id":0,"method":"GetVersion"}');
+[wait, waitStart, line] = deal(0.005, tic, []);
+while isempty(line) && toc(waitStart) < 20
+    [line, wait] = NextLine(bridge, wait);
+end
+if ischar(line)
+    try
+        bridge.answer = jsondecode(line);
+    catch
+    end
+elseif ~isempty(line) && process.waitFor(int64(2000), bridge.milliseconds)
+    exitCode = process.exitValue();
+end
+if ~ischar(line) && exitCode < 0  % still running, and no answer within 20 s (or its output closed)
+    errMsg = ['The bst-containers bridge ', command{end}, ' did not answer within 20 s: ', ...
+        'reinstall bst_containers with its bin folder. ', BridgeLogTail(bridge)];
+end
+end
+
+function [command, bridgePath] = BridgeCommand()
+% What the next start runs: the path set (a .js under node), else the single executable for this
+% platform in bin/ then ../dist/bin/, else the bundle under node. A node set alone means the bundle.
+[bridgePath, nodePath] = deal(getenv('BST_CONTAINERS_BRIDGE'), getenv('BST_CONTAINERS_NODE'));
+shimFolder = fileparts(mfilename('fullpath'));
+[os, arch] = Platform();
+name = ['bst-containers-', os, '-', arch, repmat('.exe', 1, strcmp(os, 'win'))];
+folders = {fullfile(shimFolder, 'bin'), fullfile(fileparts(shimFolder), 'dist', 'bin')};
+for iFolder = 1:numel(folders)
+    if isempty(bridgePath) && isempty(nodePath) && ~isempty(os) && ~isempty(arch) ...
+            && exist(fullfile(folders{iFolder}, name), 'file') == 2
+        bridgePath = fullfile(folders{iFolder}, name);
+    end
+end
+if isempty(bridgePath)
+    bridgePath = fullfile(fileparts(shimFolder), 'dist', 'bst-containers.js');
+end
+command = {bridgePath};
+if numel(bridgePath) > 3 && strcmpi(bridgePath(end-2:end), '.js')
+    command = {nodePath, bridgePath};
+    if isempty(nodePath)
+        command{1} = 'node';
+    end
+end
+end
+
+function [os, arch] = Platform()
+% os and arch of the binaries' names, from MATLAB's computer('arch') (glnxa64, maci64, maca64,
+% win64) or Octave's computer() triplet (x86_64-pc-linux-gnu, aarch64-apple-darwin23, ...); '' if unknown
+if exist('OCTAVE_VERSION', 'builtin')
+    name = computer();
+else
+    name = computer('arch');
+end
+names = {'linux', 'glnx|linux'; 'darwin', '^mac|apple|darwin'; 'win', '^win|mingw|cygwin|msys|windows'};
+iOs = find(~cellfun('isempty', regexp(name, names(:, 2), 'once')), 1);
+os = [names{iOs, 1}, ''];
+names = {'arm64', 'maca64|aarch64|arm64'; 'x64', 'glnxa64|maci64|win64|x86_64|amd64'};
+iArch = find(~cellfun('isempty', regexp(name, names(:, 2), 'once')), 1);
+arch = [names{iArch, 1}, ''];
+end
+
+function parts = VersionParts(version)
+% [major, minor, patch]' of 'major.minor.patch[-pre]', missing parts 0
+parts = [sscanf(version, '%d.%d.%d'); 0; 0; 0];
+parts = parts(1:3);
+end
+
+function errMsg = RunProgram(argv)
+% Runs a program (no shell), its output into the bridge's log; '' when it succeeds
+errMsg = '';
+logFile = javaObject('java.io.File', BridgeLogPath());
+logStart = logFile.length();
+try
+    builder = javaObject('java.lang.ProcessBuilder', argv);
+    builder.redirectErrorStream(true);
+    builder.redirectOutput(javaMethod('appendTo', 'java.lang.ProcessBuilder$Redirect', logFile));
+    exitCode = builder.start().waitFor();
+catch err
+    exitCode = strtrim(err.message);
+end
+if ~isequal(exitCode, 0)
+    errMsg = [argv{1}, ' failed (', num2str(exitCode), '): ', BridgeLogTail(struct('logStart', logStart))];
+end
 end
 
 function StopBridge()

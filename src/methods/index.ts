@@ -5,6 +5,7 @@ import { getContainerInfo } from './get-container-info.js';
 import { getEngine } from './get-engine.js';
 import { getImages } from './get-images.js';
 import { getOnlineManifest } from './get-online-manifest.js';
+import { getVersion } from './get-version.js';
 import { importImage } from './import-image.js';
 import { prune } from './prune.js';
 import { removeImage } from './remove-image.js';
@@ -17,6 +18,7 @@ const HANDLERS = [
   getEngine,
   getImages,
   getOnlineManifest,
+  getVersion,
   importImage,
   prune,
   removeImage,
@@ -24,7 +26,7 @@ const HANDLERS = [
   stopContainer,
 ] as unknown as Method[];
 
-/** Every method by name, in the order of the schemas (the MATLAB subfunctions', then Prune). */
+/** Every method by name, in the order of the schemas (the MATLAB subfunctions', then Prune and GetVersion). */
 export const methodTable = (): Map<string, Method> => {
   const byName = new Map(HANDLERS.map((method) => [method.schema.name, method]));
   return new Map(METHOD_SCHEMAS.map((schema) => [schema.name, byName.get(schema.name) as Method]));

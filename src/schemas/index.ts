@@ -4,13 +4,14 @@ import { getContainerInfo } from './get-container-info.js';
 import { getEngine } from './get-engine.js';
 import { getImages } from './get-images.js';
 import { getOnlineManifest } from './get-online-manifest.js';
+import { getVersion } from './get-version.js';
 import { importImage } from './import-image.js';
 import { prune } from './prune.js';
 import { removeImage } from './remove-image.js';
 import { runContainer } from './run-container.js';
 import { stopContainer } from './stop-container.js';
 
-/** Brainstorm's bst_containers set, named exactly as the MATLAB subfunctions, and Prune. */
+/** Brainstorm's bst_containers set, named exactly as the MATLAB subfunctions, then Prune and GetVersion. */
 export const METHOD_SCHEMAS = [
   getEngine,
   getImages,
@@ -22,4 +23,5 @@ export const METHOD_SCHEMAS = [
   removeImage,
   getOnlineManifest,
   prune,
+  getVersion,
 ] as unknown as MethodSchema[];

@@ -14,6 +14,8 @@ interface OctaveOptions {
   brainstorm?: boolean;
   /** Folders of the repository to put on the path besides matlab and test/matlab. */
   paths?: string[];
+  /** false: Octave gets `env` alone, not this process's environment too (a PATH without node). */
+  extendEnv?: boolean;
 }
 
 const addPaths = (options: OctaveOptions) => {
@@ -38,6 +40,7 @@ export const runOctave = async (testFunction: string, options: OctaveOptions = {
     [...OCTAVE_ARGS, '--eval', `${addPaths(options)} ${testFunction}`],
     {
       env: options.env,
+      extendEnv: options.extendEnv ?? true,
       reject: false,
       timeout: 240_000,
     },
