@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: sets up what is missing, then style, types, unit and integration tests.
+# The test command: sets up what is missing, then style, types, the single executables, unit,
+# foreign-binary and integration tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,7 +9,10 @@ bash scripts/setup.sh
 source scripts/use-node.sh
 npx biome check .
 npx tsc --noEmit -p .
+# The single executables the binaries project runs (Node's packages for each platform are cached).
+npm run dist
 # The engine suites one after another: they share the registry, a port and two cores.
 npx vitest run --project unit
+npx vitest run --project binaries
 npx vitest run --project docker
 npx vitest run --project podman
