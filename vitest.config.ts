@@ -44,9 +44,19 @@ export default defineConfig({
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
         test: {
+          name: 'binaries',
+          include: ['test/integration/binaries/**/*.test.ts'],
+          // Emulated processes on two cores: one at a time, and Wine's first start makes its prefix.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        test: {
           name: 'docker',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/podman/**'],
+          exclude: ['test/integration/podman/**', 'test/integration/binaries/**'],
           ...integration,
         },
       },

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: sets up what is missing, then style, types, unit and integration tests.
+# The test command: sets up what is missing, then style, types, the single executables, unit,
+# foreign-binary and integration tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,10 +9,13 @@ bash scripts/setup.sh
 source scripts/use-node.sh
 npx biome check .
 npx tsc --noEmit -p .
+# The single executables (dist/bin) that the binaries, shim and docker-binary runs start; Node's
+# package for each platform is cached in .node-dist/.
+npm run dist
 # The engine suites one after another: they share the registry, a port and two cores.
 npx vitest run --project unit
+npx vitest run --project binaries
 npx vitest run --project docker
 npx vitest run --project podman
-# The single executables (dist/bin), then the suites once more against this machine's one, on Docker.
-bash scripts/dist.sh
+# The suites once more against this machine's single executable, on Docker.
 npx vitest run --project docker-binary
