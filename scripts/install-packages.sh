@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: dockerd, Podman, a registry, busybox for test images, and
-# Octave with Java to run the MATLAB shim.
+# Debian packages the tests need: dockerd, Podman, a registry, busybox for test images, Octave
+# with Java to run the MATLAB shim, and zip/unzip for the release zips and their tests.
 set -euo pipefail
 
-PACKAGES=(docker.io docker-registry busybox-static iptables ca-certificates curl procps iproute2 octave default-jre-headless podman catatonit uidmap slirp4netns fuse-overlayfs)
+PACKAGES=(docker.io zip unzip docker-registry busybox-static iptables ca-certificates curl procps iproute2 octave default-jre-headless podman catatonit uidmap slirp4netns fuse-overlayfs)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
