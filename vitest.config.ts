@@ -30,10 +30,13 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
+        test: { name: 'binaries', include: ['test/integration/binaries/**/*.test.ts'], testTimeout: 120_000 },
+      },
+      {
         test: {
           name: 'docker',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/podman/**'],
+          exclude: ['test/integration/podman/**', 'test/integration/binaries/**'],
           ...integration,
         },
       },

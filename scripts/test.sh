@@ -10,5 +10,8 @@ npx biome check .
 npx tsc --noEmit -p .
 # The engine suites one after another: they share the registry, a port and two cores.
 npx vitest run --project unit
+# The single executables and the release zips, built first: their tests run what users download.
+npm run dist
+npx vitest run --project binaries
 npx vitest run --project docker
 npx vitest run --project podman
