@@ -6,6 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { type BuiltFile, describeFile, sha256sums } from './checksums.js';
 import { injectBlob } from './inject.js';
 import { nodeBinaryFor, readNodeRuntime } from './node-packages.js';
+import { writeRelease } from './release-folder.js';
 import { makeSeaBlob } from './sea-blob.js';
 import { binaryName, isHostTarget, TARGETS } from './targets.js';
 
@@ -44,3 +45,5 @@ await writeFile(
 );
 // Read back, so that a partial write fails here rather than at a user's
 JSON.parse(await readFile(join(binFolder, 'manifest.json'), 'utf8'));
+
+await writeRelease({ root, version: packageJson.version, runtime });

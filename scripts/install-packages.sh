@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: dockerd, Podman, a registry, busybox for test images,
-# Octave with Java to run the MATLAB shim, and qemu-user with arm64's C and C++ runtimes and Wine's
-# 64-bit loader to run the linux-arm64 and win-x64 executables (the `wine` package only adds
-# wrapper scripts around that loader, which the tests call directly).
+# Octave with Java to run the MATLAB shim, zip/unzip for the release zips and their tests, and
+# qemu-user with arm64's C and C++ runtimes and Wine's 64-bit loader to run the linux-arm64 and
+# win-x64 executables (the `wine` package only adds wrapper scripts around that loader, which the
+# tests call directly).
 set -euo pipefail
 
 PACKAGES=(docker.io docker-registry busybox-static iptables ca-certificates curl procps iproute2 octave default-jre-headless podman catatonit uidmap slirp4netns fuse-overlayfs
-  qemu-user libc6-arm64-cross libstdc++6-arm64-cross wine64)
+  zip unzip qemu-user libc6-arm64-cross libstdc++6-arm64-cross wine64)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

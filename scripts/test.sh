@@ -9,8 +9,8 @@ bash scripts/setup.sh
 source scripts/use-node.sh
 npx biome check .
 npx tsc --noEmit -p .
-# The single executables (dist/bin) that the binaries, shim and docker-binary runs start; Node's
-# package for each platform is cached in .node-dist/.
+# The single executables (dist/bin) and the release zips (dist/release) that the binaries, shim
+# and docker-binary runs use; Node's package for each platform is cached in .node-dist/.
 npm run dist
 # The engine suites one after another: they share the registry, a port and two cores.
 npx vitest run --project unit
