@@ -13,18 +13,16 @@ function varargout = bst_containers(method, varargin)
 % [errMsg, manifestSha] = bst_containers('GetOnlineManifest', imageSource)
 %
 % This version forwards every call to the bst-containers bridge, started once per MATLAB session
-% and kept running: the single executable for this computer, bin/bst-containers-<os>-<arch>
-% (os linux|darwin|win, arch x64|arm64, .exe on Windows) next to this file, else
-% ../dist/bin/ (a clone of the repository, after npm run dist); else the bundle
-% ../dist/bst-containers.js run by Node.js 22.19 or newer. On macOS a binary the system refuses
-% to start for want of a valid signature is signed once for this Mac (codesign --sign -).
-% The bridge must be version 0.1.0 or newer (checked once at start).
+% and kept running: bin/bst-containers-<os>-<arch> next to this file (os linux|darwin|win, arch
+% x64|arm64, .exe on Windows), else ../dist/bin/ (a clone, after npm run dist), else the bundle
+% ../dist/bst-containers.js under Node.js 22.19 or newer. On macOS, a binary refused for want of a
+% valid signature is signed for this Mac (codesign --sign -). The bridge must be 0.1.0 or newer.
 %
 % SETTINGS:
 % bst_containers('SetBridge', bridgePath, [nodePath])  % Use another bridge, or node and the bundle
 %    Environment variables BST_CONTAINERS_BRIDGE and BST_CONTAINERS_NODE do the same ('': default).
-%    A bridgePath ending in .js runs under node ('node' from the PATH unless nodePath is given);
-%    any other path is run as the executable itself; a nodePath alone means node and the bundle.
+%    A .js runs under node (nodePath, else 'node' from the PATH), any other path as the executable
+%    itself; a nodePath alone means node and the bundle.
 % bridgePath = bst_containers('BridgePath')           % The bridge the next start runs
 % bst_containers('StopBridge')                         % End the bridge (the next call starts it)
 % logPath = bst_containers('BridgeLog')                % File that receives the bridge's stderr
@@ -260,81 +258,38 @@ if strcmp(method, 'ExecInContainer') && isBrainstorm
 end
 end
 
-function [errMsg, bridge] = StartBridge(request)
-% Starts the bridge, checks its version, then sends it the request. On macOS a binary killed at
-% once (SIGKILL: exit code 137) lacks a valid signature: it is signed for this Mac and started again.
+function [errMsg, bridge] = StartBridge(request, isSigned)
+% The version is asked once, before any engine is looked for (a bridge older than GetVersion
+% answers -32601); versions compare as strings of zero-padded parts.
 minVersion = '0.1.0';  % the oldest bridge this shim works with: the one that answers GetVersion
-[command, bridgePath] = BridgeCommand();
-bridge = [];
+versionKey = @(version) sprintf('%06d', sscanf([version, '.0.0'], '%d.%d.%d', 3));
+[command, bridgePath, os] = BridgeCommand();
+[bridge, isBinary] = deal([], isscalar(command));
+[bad, reinstall] = deal(['The bst-containers bridge ', bridgePath], 'reinstall bst_containers with its bin folder');
 if exist(bridgePath, 'file') ~= 2
-    errMsg = ['The bst-containers bridge was not found at ', bridgePath, '. Reinstall bst_containers ', ...
-        'with its bin folder, build it (npm run dist), or set its path with bst_containers(''SetBridge'', path) or BST_CONTAINERS_BRIDGE.'];
+    errMsg = ['The bst-containers bridge was not found at ', bridgePath, ': ', reinstall, ', build it (npm run dist), ', ...
+        'or set its path with bst_containers(''SetBridge'', path) or BST_CONTAINERS_BRIDGE.'];
     return;
 end
-isBinary = isscalar(command);
-platform = Platform();
-bridgeFile = javaObject('java.io.File', bridgePath);
-if isBinary && ~strcmp(platform, 'win') && ~bridgeFile.canExecute()
+[bridgeFile, logFile] = deal(javaObject('java.io.File', bridgePath), javaObject('java.io.File', BridgeLogPath()));
+if isBinary && ~strcmp(os, 'win') && ~bridgeFile.canExecute()
     bridgeFile.setExecutable(true);  % an unzip may have dropped the execute bit
 end
-for attempt = 1:2
-    [errMsg, bridge, exitCode] = StartProcess(command, isBinary);
-    if ~isempty(errMsg) || exitCode ~= 137 || ~isBinary || ~strcmp(platform, 'darwin') || attempt > 1
-        break;
-    end
-    fprintf('BST> macOS refused to run %s (no valid signature): signing it for this Mac (codesign --sign - --force)\n', bridgePath);
-    errMsg = RunProgram({'codesign', '--sign', '-', '--force', bridgePath});
-    if ~isempty(errMsg)
-        break;
-    end
-end
-version = 'no version';
-if isempty(errMsg) && isstruct(bridge.answer) && isfield(bridge.answer, 'result') && isfield(bridge.answer.result, 'version')
-    version = bridge.answer.result.version;
-end
-if isempty(errMsg) && exitCode >= 0
-    errMsg = ['The bst-containers bridge ', bridgePath, ' stopped before answering (exit code ', sprintf('%d', exitCode), ').'];
-    if isBinary
-        errMsg = [errMsg, ' The file may be damaged or built for another system: reinstall bst_containers with its bin folder.'];
-    end
-    errMsg = [errMsg, ' ', BridgeLogTail(bridge)];
-elseif isempty(errMsg) && [1e6, 1e3, 1] * (VersionParts(version) - VersionParts(minVersion)) < 0
-    errMsg = ['The bst-containers bridge ', bridgePath, ' is older than this shim expects (', ...
-        minVersion, ' or newer; it reports ', version, '): install the bridge that comes with this bst_containers.m.'];
-end
-if ~isempty(errMsg)
-    try
-        bridge.process.destroy();
-    catch
-    end
-    bridge = [];
-    return;
-end
-State('bridge', bridge);
-errMsg = WriteLine(bridge, request);
-end
-
-function [errMsg, bridge, exitCode] = StartProcess(command, isBinary)
-% Starts the bridge and asks its version (bridge.answer: the decoded answer). exitCode: -1 while it
-% runs, else the code it exited with before answering (128 + N after signal N).
-[errMsg, bridge, exitCode] = deal('', [], -1);
-logFile = javaObject('java.io.File', BridgeLogPath());
 logStart = logFile.length();
 try
     builder = javaObject('java.lang.ProcessBuilder', command);
     builder.redirectError(javaMethod('appendTo', 'java.lang.ProcessBuilder$Redirect', logFile));
     process = builder.start();
 catch err
-    if isBinary && strcmp(Platform(), 'win')
-        errMsg = ['The bst-containers bridge ', command{1}, ' cannot be started: reinstall bst_containers with its bin folder. (', strtrim(err.message), ')'];
-    elseif isBinary
-        errMsg = ['The bst-containers bridge ', command{1}, ' cannot be started: make it executable (chmod +x ', command{1}, ...
-            ') or reinstall bst_containers with its bin folder. (', strtrim(err.message), ')'];
-    else
+    if ~isBinary
         errMsg = ['Node.js was not found (', command{1}, '): install Node.js 22.19 or newer (https://nodejs.org), ', ...
-            'or give its path with bst_containers(''SetBridge'', bundlePath, nodePath) or BST_CONTAINERS_NODE. (', ...
-            strtrim(err.message), ')'];
+            'or give its path with bst_containers(''SetBridge'', bundlePath, nodePath) or BST_CONTAINERS_NODE.'];
+    elseif strcmp(os, 'win')
+        errMsg = [bad, ' cannot be started: ', reinstall, '.'];
+    else
+        errMsg = [bad, ' cannot be started: make it executable (chmod +x ', bridgePath, ') or ', reinstall, '.'];
     end
+    errMsg = [errMsg, ' (', strtrim(err.message), ')'];
     return;
 end
 reader = javaObject('java.io.BufferedReader', javaObject('java.io.InputStreamReader', process.getInputStream(), 'UTF-8'));
@@ -349,92 +304,81 @@ bridge = struct('process', process, 'output', output, 'reader', reader, 'logStar
     'milliseconds', javaMethod('valueOf', 'java.util.concurrent.TimeUnit', 'MILLISECONDS'), ...
     ... % Closing the bridge's stdin ends it: on 'clear bst_containers', 'clear all' after munlock,
     ... % and when MATLAB exits (an anonymous function: Octave cannot call a subfunction at exit)
-    'closer', onCleanup(@() output.close()), 'answer', []);
-% Once, before any engine is looked for; a bridge older than GetVersion answers -32601. A binary
-% that cannot run exits at once; one that hangs is given up after 20 s.
+    'closer', onCleanup(@() output.close()));
 WriteLine(bridge, '{"jsonrpc":"2.0","id":0,"method":"GetVersion"}');
-[wait, waitStart, line] = deal(0.005, tic, []);
-while isempty(line) && toc(waitStart) < 20
+[wait, waitStart, line, exitCode, errMsg] = deal(0.005, tic, [], -1, '');
+while isempty(line) && toc(waitStart) < 20  % a binary that cannot run exits at once; one that hangs is given up
     [line, wait] = NextLine(bridge, wait);
 end
-if ischar(line)
-    try
-        bridge.answer = jsondecode(line);
-    catch
+if ~ischar(line) && ~isempty(line) && process.waitFor(int64(2000), bridge.milliseconds)
+    exitCode = process.exitValue();  % 128 + N after signal N
+end
+try
+    answer = jsondecode(line);
+    version = answer.result.version;
+catch
+    version = 'no version';
+end
+% macOS kills a binary without a valid signature at once (SIGKILL): it is signed for this Mac, once
+if exitCode == 137 && isBinary && strcmp(os, 'darwin') && nargin < 2
+    fprintf('BST> macOS refused to run %s (no valid signature): signing it for this Mac (codesign --sign - --force)\n', bridgePath);
+    try  % no shell; its messages go to the log too
+        builder.command({'codesign', '--sign', '-', '--force', bridgePath});
+        signed = builder.start().waitFor();
+    catch err
+        signed = strtrim(err.message);
     end
-elseif ~isempty(line) && process.waitFor(int64(2000), bridge.milliseconds)
-    exitCode = process.exitValue();
+    if isequal(signed, 0)
+        [errMsg, bridge] = StartBridge(request, true);
+        return;
+    end
+    errMsg = ['codesign failed (', num2str(signed), '): ', BridgeLogTail(bridge)];
+elseif exitCode >= 0
+    errMsg = [bad, ' stopped before answering (exit code ', sprintf('%d', exitCode), ').'];
+    if isBinary
+        errMsg = [errMsg, ' The file may be damaged or built for another system: ', reinstall, '.'];
+    end
+    errMsg = [errMsg, ' ', BridgeLogTail(bridge)];
+elseif ~ischar(line)  % still running, and no answer within 20 s (or its output closed)
+    errMsg = [bad, ' did not answer within 20 s: ', reinstall, '. ', BridgeLogTail(bridge)];
+elseif ~issorted({versionKey(minVersion), versionKey(version)})
+    errMsg = [bad, ' is older than this shim expects (', minVersion, ' or newer; it reports ', version, ...
+        '): install the bridge that comes with this bst_containers.m.'];
 end
-if ~ischar(line) && exitCode < 0  % still running, and no answer within 20 s (or its output closed)
-    errMsg = ['The bst-containers bridge ', command{end}, ' did not answer within 20 s: ', ...
-        'reinstall bst_containers with its bin folder. ', BridgeLogTail(bridge)];
+if ~isempty(errMsg)
+    process.destroy();
+    bridge = [];
+    return;
 end
+State('bridge', bridge);
+errMsg = WriteLine(bridge, request);
 end
 
-function [command, bridgePath] = BridgeCommand()
-% What the next start runs: the path set (a .js under node), else the single executable for this
-% platform in bin/ then ../dist/bin/, else the bundle under node. A node set alone means the bundle.
-[bridgePath, nodePath] = deal(getenv('BST_CONTAINERS_BRIDGE'), getenv('BST_CONTAINERS_NODE'));
-shimFolder = fileparts(mfilename('fullpath'));
-[os, arch] = Platform();
-name = ['bst-containers-', os, '-', arch, repmat('.exe', 1, strcmp(os, 'win'))];
-folders = {fullfile(shimFolder, 'bin'), fullfile(fileparts(shimFolder), 'dist', 'bin')};
-for iFolder = 1:numel(folders)
-    if isempty(bridgePath) && isempty(nodePath) && ~isempty(os) && ~isempty(arch) ...
-            && exist(fullfile(folders{iFolder}, name), 'file') == 2
-        bridgePath = fullfile(folders{iFolder}, name);
-    end
+function [command, bridgePath, os] = BridgeCommand()
+% os and arch name the binaries, from MATLAB's computer('arch') (glnxa64, maci64, maca64, win64) or
+% Octave's computer() triplet (x86_64-pc-linux-gnu, aarch64-apple-darwin23, ...); '' if unknown.
+[bridgePath, nodePath, platform] = deal(getenv('BST_CONTAINERS_BRIDGE'), getenv('BST_CONTAINERS_NODE'), computer());
+if ~exist('OCTAVE_VERSION', 'builtin')
+    platform = computer('arch');
+end
+names = {'linux', 'glnx|linux'; 'darwin', '^mac|apple|darwin'; 'win', '^win|mingw|cygwin|msys|windows'};
+os = [names{find(~cellfun('isempty', regexp(platform, names(:, 2), 'once')), 1), 1}, ''];
+names = {'arm64', 'maca64|aarch64|arm64'; 'x64', 'glnxa64|maci64|win64|x86_64|amd64'};
+arch = [names{find(~cellfun('isempty', regexp(platform, names(:, 2), 'once')), 1), 1}, ''];
+[shimFolder, name] = deal(fileparts(mfilename('fullpath')), ['bst-containers-', os, '-', arch, repmat('.exe', 1, strcmp(os, 'win'))]);
+dist = fullfile(fileparts(shimFolder), 'dist');
+if isempty(bridgePath) && isempty(nodePath) && ~isempty(os) && ~isempty(arch)  % a node set alone means the bundle
+    binaries = {fullfile(shimFolder, 'bin', name), fullfile(dist, 'bin', name)};
+    bridgePath = [binaries{find(cellfun(@(path) exist(path, 'file') == 2, binaries), 1)}, ''];
 end
 if isempty(bridgePath)
-    bridgePath = fullfile(fileparts(shimFolder), 'dist', 'bst-containers.js');
+    bridgePath = fullfile(dist, 'bst-containers.js');
 end
 command = {bridgePath};
 if numel(bridgePath) > 3 && strcmpi(bridgePath(end-2:end), '.js')
     command = {nodePath, bridgePath};
-    if isempty(nodePath)
-        command{1} = 'node';
-    end
 end
-end
-
-function [os, arch] = Platform()
-% os and arch of the binaries' names, from MATLAB's computer('arch') (glnxa64, maci64, maca64,
-% win64) or Octave's computer() triplet (x86_64-pc-linux-gnu, aarch64-apple-darwin23, ...); '' if unknown
-if exist('OCTAVE_VERSION', 'builtin')
-    name = computer();
-else
-    name = computer('arch');
-end
-names = {'linux', 'glnx|linux'; 'darwin', '^mac|apple|darwin'; 'win', '^win|mingw|cygwin|msys|windows'};
-iOs = find(~cellfun('isempty', regexp(name, names(:, 2), 'once')), 1);
-os = [names{iOs, 1}, ''];
-names = {'arm64', 'maca64|aarch64|arm64'; 'x64', 'glnxa64|maci64|win64|x86_64|amd64'};
-iArch = find(~cellfun('isempty', regexp(name, names(:, 2), 'once')), 1);
-arch = [names{iArch, 1}, ''];
-end
-
-function parts = VersionParts(version)
-% [major, minor, patch]' of 'major.minor.patch[-pre]', missing parts 0
-parts = [sscanf(version, '%d.%d.%d'); 0; 0; 0];
-parts = parts(1:3);
-end
-
-function errMsg = RunProgram(argv)
-% Runs a program (no shell), its output into the bridge's log; '' when it succeeds
-errMsg = '';
-logFile = javaObject('java.io.File', BridgeLogPath());
-logStart = logFile.length();
-try
-    builder = javaObject('java.lang.ProcessBuilder', argv);
-    builder.redirectErrorStream(true);
-    builder.redirectOutput(javaMethod('appendTo', 'java.lang.ProcessBuilder$Redirect', logFile));
-    exitCode = builder.start().waitFor();
-catch err
-    exitCode = strtrim(err.message);
-end
-if ~isequal(exitCode, 0)
-    errMsg = [argv{1}, ' failed (', num2str(exitCode), '): ', BridgeLogTail(struct('logStart', logStart))];
-end
+command(cellfun('isempty', command)) = {'node'};  % from the PATH, unless set
 end
 
 function StopBridge()
