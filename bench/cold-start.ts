@@ -3,7 +3,8 @@
 // ways take turns, so that they share the machine's state.
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { BASE_IMAGE, binaryPath, bundlePath } from '../test/helpers/paths.js';
+import { binaryPath, bundlePath } from '../test/helpers/paths.js';
+import { startSleepingContainer } from './sleeping-container.js';
 import { formatMs, type Summary, summarize } from './stats.js';
 
 const RUNS = 20;
@@ -46,18 +47,7 @@ interface ColdStart {
 }
 
 export const measureColdStart = async (): Promise<ColdStart> => {
-  await execa('docker', ['rm', '-f', CONTAINER], { reject: false });
-  await execa('docker', [
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    CONTAINER,
-    '--entrypoint',
-    'sleep',
-    BASE_IMAGE,
-    'infinity',
-  ]);
+  await startSleepingContainer('docker', CONTAINER);
   const samples = {
     binaryUnknown: [0],
     bundleUnknown: [0],

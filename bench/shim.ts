@@ -8,7 +8,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { BridgeClient } from '../test/helpers/bridge-client.js';
 import { type OctaveSession, startOctaveSession } from '../test/helpers/octave.js';
-import { BASE_IMAGE, bundlePath, repoRoot } from '../test/helpers/paths.js';
+import { bundlePath, repoRoot } from '../test/helpers/paths.js';
+import { startSleepingContainer } from './sleeping-container.js';
 import { formatMs, measure, type Summary, summarize } from './stats.js';
 
 const CONTAINER = 'bst_bench_shim';
@@ -44,18 +45,7 @@ const samplesIn = (printed: string, name: string) =>
 const cpuIn = (printed: string, name: string) => Number(new RegExp(`cpu ${name}: (\\S+)`).exec(printed)?.[1]);
 
 export const measureShim = async (engine: 'docker' | 'podman', runs: number): Promise<ShimResult> => {
-  await execa(engine, ['rm', '-f', CONTAINER], { reject: false });
-  await execa(engine, [
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    CONTAINER,
-    '--entrypoint',
-    'sleep',
-    BASE_IMAGE,
-    'infinity',
-  ]);
+  await startSleepingContainer(engine, CONTAINER);
   const folder = await mkdtemp(join(tmpdir(), 'bst-bench-shim-'));
   const cancelLog = join(folder, 'cancels');
   const env = { BST_CONTAINERS_ENGINE: engine };
