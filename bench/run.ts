@@ -261,13 +261,12 @@ const mainPart = async (part: string) => {
   const previous = await readFile(resultsPath, 'utf8');
   const heading = lines[0] as string;
   let start = previous.indexOf(heading);
+  // `end`: where the next section's heading starts (-1: this section is the last one)
   let end = start < 0 ? -1 : previous.indexOf('\n## ', start + heading.length);
+  if (end >= 0) end += 1;
   if (start < 0) start = end = previous.indexOf('## Through the MATLAB shim');
   if (start < 0) start = end = previous.length;
-  await writeFile(
-    resultsPath,
-    `${previous.slice(0, start)}${section}${end < 0 ? '' : previous.slice(end + 1)}`,
-  );
+  await writeFile(resultsPath, `${previous.slice(0, start)}${section}${end < 0 ? '' : previous.slice(end)}`);
   process.stdout.write(section);
 };
 
