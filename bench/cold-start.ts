@@ -48,14 +48,7 @@ interface ColdStart {
 
 export const measureColdStart = async (): Promise<ColdStart> => {
   await startSleepingContainer('docker', CONTAINER);
-  const samples = {
-    binaryUnknown: [0],
-    bundleUnknown: [0],
-    bareNode: [0],
-    binaryInspect: [0],
-    bundleInspect: [0],
-  };
-  for (const list of Object.values(samples)) list.length = 0;
+  const rounds: Record<keyof ColdStart, number>[] = [];
   // One untimed round first: the page cache then holds all three programs.
   for (let round = -1; round < RUNS; round++) {
     const results = {
@@ -65,16 +58,16 @@ export const measureColdStart = async (): Promise<ColdStart> => {
       binaryInspect: await firstAnswer(binaryPath, [], INSPECT),
       bundleInspect: await firstAnswer(process.execPath, [bundlePath], INSPECT),
     };
-    if (round >= 0)
-      for (const [name, value] of Object.entries(results)) samples[name as keyof ColdStart].push(value);
+    if (round >= 0) rounds.push(results);
   }
   await execa('docker', ['rm', '-f', CONTAINER], { reject: false });
+  const over = (way: keyof ColdStart) => summarize(rounds.map((round) => round[way]));
   return {
-    binaryUnknown: summarize(samples.binaryUnknown),
-    bundleUnknown: summarize(samples.bundleUnknown),
-    bareNode: summarize(samples.bareNode),
-    binaryInspect: summarize(samples.binaryInspect),
-    bundleInspect: summarize(samples.bundleInspect),
+    binaryUnknown: over('binaryUnknown'),
+    bundleUnknown: over('bundleUnknown'),
+    bareNode: over('bareNode'),
+    binaryInspect: over('binaryInspect'),
+    bundleInspect: over('bundleInspect'),
   };
 };
 

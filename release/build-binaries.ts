@@ -1,6 +1,6 @@
 // npm run dist: single executables with Node inside for every target, their sums and manifest,
 // and a zip per platform for Brainstorm users. Run by scripts/dist.sh after the bundle is built.
-import { chmod, copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 import { type BuiltFile, describeFile, sha256sums } from './checksums.js';
@@ -43,7 +43,5 @@ await writeFile(
   join(binFolder, 'manifest.json'),
   `${JSON.stringify({ version: packageJson.version, node: runtime.version, files: built }, null, 2)}\n`,
 );
-// Read back, so that a partial write fails here rather than at a user's
-JSON.parse(await readFile(join(binFolder, 'manifest.json'), 'utf8'));
 
 await writeRelease({ root, version: packageJson.version, runtime });

@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import { binaryName, isHostTarget, TARGETS } from '../../release/targets.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const bundlePath = `${repoRoot}dist/bst-containers.js`;
-/** This machine's single executable, as `npm run dist` names it. */
-export const binaryPath = `${repoRoot}dist/bin/bst-containers-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
+const hostTarget = TARGETS.find(isHostTarget);
+/** This machine's single executable, as `npm run dist` names it (on a platform with none: a name no file has). */
+export const binaryPath = `${repoRoot}dist/bin/${hostTarget ? binaryName(hostTarget) : `no-single-executable-for-${process.platform}-${process.arch}`}`;
 /**
  * How the tests start the bridge: the pinned Node and the bundle, or with BST_TEST_BRIDGE=binary
  * the single executable, so that the same suites run against what users get.
