@@ -38,6 +38,18 @@ const againstTheBinary = [
   'test/integration/hardening/**/*.test.ts',
 ];
 
+// As the normal user scripts/test-user.sh creates (BST_TEST_USER=1), as Brainstorm's users run it: what is not
+// about root itself. On rootful Docker through the `docker` group, and on the user's own rootless Podman.
+const asTheUser = [
+  'test/integration/lifecycle.test.ts',
+  'test/integration/import-image.test.ts',
+  'test/integration/run-container.test.ts',
+  'test/integration/cancellation.test.ts',
+  'test/integration/matlab-shim.test.ts',
+  'test/integration/hardening/prune.test.ts',
+  'test/integration/as-user/**/*.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -56,7 +68,11 @@ export default defineConfig({
         test: {
           name: 'docker',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ['test/integration/podman/**', 'test/integration/binaries/**'],
+          exclude: [
+            'test/integration/podman/**',
+            'test/integration/binaries/**',
+            'test/integration/as-user/**',
+          ],
           ...integration,
         },
       },
@@ -75,6 +91,24 @@ export default defineConfig({
           include: [...onEveryEngine, 'test/integration/podman/**/*.test.ts'],
           env: { BST_TEST_ENGINE: 'podman', BST_CONTAINERS_ENGINE: 'podman' },
           ...integration,
+        },
+      },
+      {
+        test: {
+          name: 'docker-user',
+          include: asTheUser,
+          env: { BST_TEST_USER: '1' },
+          ...integration,
+          globalSetup: [...integration.globalSetup, 'test/helpers/user-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'podman-user',
+          include: asTheUser,
+          env: { BST_TEST_USER: '1', BST_TEST_ENGINE: 'podman', BST_CONTAINERS_ENGINE: 'podman' },
+          ...integration,
+          globalSetup: [...integration.globalSetup, 'test/helpers/user-setup.ts'],
         },
       },
     ],

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-packages.sh
+bash scripts/test-user.sh
 source scripts/use-node.sh
 if [ ! -x node_modules/.bin/tsup ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund

@@ -97,3 +97,34 @@ YAML
   setsid docker-registry serve "$runtime/registry.yml" >"$runtime/registry.log" 2>&1 </dev/null &
   wait_for registry 30 registry_answers
 fi
+
+# The test user's session, as a login on a desktop would give it (scripts/test-user.sh made the
+# user): XDG_RUNTIME_DIR, the device modes udev sets (rootless Podman's slirp4netns opens
+# /dev/net/tun, fuse-overlayfs /dev/fuse), and the user's own Podman API service on
+# $XDG_RUNTIME_DIR/podman/podman.sock as podman.socket would provide it, plus one on an empty store.
+test_user=bst-tester
+if id "$test_user" >/dev/null 2>&1; then
+  chmod 0666 /dev/net/tun /dev/fuse
+  uid=$(id -u "$test_user")
+  home=$(getent passwd "$test_user" | cut -d: -f6)
+  xdg=/run/user/$uid
+  install -d -m 0700 -o "$test_user" -g "$test_user" "$xdg"
+  as_user() {
+    setpriv --reuid "$uid" --regid "$(id -g "$test_user")" --init-groups \
+      env -i HOME="$home" USER="$test_user" LOGNAME="$test_user" XDG_RUNTIME_DIR="$xdg" PATH=/usr/local/bin:/usr/bin:/bin "$@"
+  }
+  if ! podman_answers "$xdg/podman/podman.sock"; then
+    echo "Starting the test user's Podman service" >&2
+    install -d -m 0700 -o "$test_user" -g "$test_user" "$xdg/podman"
+    (cd "$home" && as_user setsid podman system service --time=0 "unix://$xdg/podman/podman.sock" \
+      >"$runtime/podman-user.log" 2>&1 </dev/null &)
+    wait_for "the test user's podman service" 60 podman_answers "$xdg/podman/podman.sock"
+  fi
+  if ! podman_answers "$xdg/podman-empty.sock"; then
+    echo "Starting the test user's empty Podman service" >&2
+    (cd "$home" && as_user setsid podman --root "$home/.local/share/bst-containers-test/podman-empty" \
+      --runroot "$xdg/podman-empty-run" system service --time=0 "unix://$xdg/podman-empty.sock" \
+      >"$runtime/podman-user-empty.log" 2>&1 </dev/null &)
+    wait_for "the test user's empty podman service" 60 podman_answers "$xdg/podman-empty.sock"
+  fi
+fi

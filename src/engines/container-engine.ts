@@ -32,6 +32,11 @@ export interface ContainerSpec {
   isDaemon: boolean;
   containerArgs: string[];
   useGpu: boolean;
+  /**
+   * Run as the image's user even where the bridge would run it as the caller (rootful Docker on
+   * Linux, bridge not root) so that files written in binds are the caller's.
+   */
+  asImageUser: boolean;
 }
 
 export interface ContainerEngine {

@@ -23,6 +23,7 @@ export const runContainer = defineMethod(schema, async (params, context) => {
         isDaemon: params.isDaemon,
         containerArgs: params.containerArgs,
         useGpu: params.useGpu && findExecutable('nvidia-smi') !== undefined,
+        asImageUser: params.asImageUser ?? process.env.BST_CONTAINERS_IMAGE_USER === '1',
       },
       context,
     ),

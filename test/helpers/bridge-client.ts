@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { bridgeCommand } from './paths.js';
+import { asCaller, bridgeCommand } from './paths.js';
 
 export interface RpcResponse {
   jsonrpc: '2.0';
@@ -37,9 +37,11 @@ export class BridgeClient {
 
   /** `wrapper`: a command the bridge runs under (its argv prefix), e.g. in another namespace. */
   constructor(options: { env?: NodeJS.ProcessEnv; args?: string[]; wrapper?: string[] } = {}) {
-    const [command, ...args] = [...(options.wrapper ?? []), ...bridgeCommand, ...(options.args ?? [])];
+    const bridge = asCaller([...bridgeCommand, ...(options.args ?? [])], options.env);
+    const [command, ...args] = [...(options.wrapper ?? []), bridge.file, ...bridge.args];
     this.child = spawn(command as string, args, {
-      env: { ...process.env, ...options.env },
+      env: bridge.env,
+      cwd: bridge.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr?.on('data', (chunk: Buffer) => {
@@ -50,6 +52,12 @@ export class BridgeClient {
     this.exited = new Promise((resolve) =>
       this.child.on('exit', (code, signal) => resolve({ code, signal })),
     );
+    // A bridge that could not start or died answers nothing more: fail what waits, with its words.
+    this.child.on('close', (code, signal) => {
+      for (const { reject } of this.waiting.values())
+        reject(new Error(`the bridge ended (${signal ?? code}) before answering: ${this.stderr}`));
+      this.waiting.clear();
+    });
   }
 
   /** Sends a raw line (anything, even invalid JSON). */

@@ -1,25 +1,42 @@
 import { execa } from 'execa';
+import { asCaller } from './paths.js';
+import { AS_USER, testUser } from './test-user.js';
 
 /** The engine under test: the integration suites run once on Docker and once on Podman. */
 export const ENGINE = process.env.BST_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
 
-/** Where the bridge finds it, and answers GetEngine with. */
+/**
+ * Where the bridge finds it, and answers GetEngine with: for the test user, rootful Docker
+ * through the `docker` group, and its own rootless Podman's service (scripts/start-engines.sh).
+ */
 export const ENGINE_LOCATION =
-  ENGINE === 'podman' ? 'unix:///run/podman/podman.sock' : 'unix:///var/run/docker.sock';
+  ENGINE === 'docker'
+    ? 'unix:///var/run/docker.sock'
+    : AS_USER
+      ? `unix://${testUser().runtimeDir}/podman/podman.sock`
+      : 'unix:///run/podman/podman.sock';
 
-/** The engine's own CLI, to check from outside what the bridge did (and for test setup). */
+/**
+ * The engine's own CLI as the bridge's caller runs it, to check from outside what the bridge did
+ * (and for test setup): for the test user, its rootless Podman's store, not root's.
+ */
+const cli = (args: string[], reject = true) => {
+  const { file, args: argv, env, cwd } = asCaller([ENGINE, ...args]);
+  return execa(file, argv, { env, extendEnv: false, cwd, reject });
+};
+
 export const engineCli = async (...args: string[]): Promise<string> => {
-  const { stdout } = await execa(ENGINE, args);
+  const { stdout } = await cli(args);
   return stdout.trim();
 };
 
 export const engineCliOk = async (...args: string[]): Promise<boolean> => {
-  const { exitCode } = await execa(ENGINE, args, { reject: false });
+  const { exitCode } = await cli(args, false);
   return exitCode === 0;
 };
 
-export const removeContainer = (name: string) => execa(ENGINE, ['rm', '-f', name], { reject: false });
-export const removeImageQuietly = (name: string) => execa(ENGINE, ['rmi', '-f', name], { reject: false });
+export const removeContainer = (name: string) => cli(['rm', '-f', name], false);
+export const removeImageQuietly = (name: string) => cli(['rmi', '-f', name], false);
 
 /** Podman's CLI prints image IDs without `sha256:`; the bridge always answers with it. */
 export const imageIdOf = async (image: string): Promise<string> => {

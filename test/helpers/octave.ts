@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
-import { repoRoot } from './paths.js';
+import { asCaller, shimRoot } from './paths.js';
 
 export interface OctaveRun {
   exitCode: number | undefined;
@@ -25,7 +25,7 @@ const addPaths = (options: OctaveOptions) => {
     ...(options.brainstorm ? ['test/matlab/stubs'] : []),
     ...(options.paths ?? []),
   ];
-  return paths.map((path) => `addpath('${repoRoot}${path}');`).join(' ');
+  return paths.map((path) => `addpath('${shimRoot}${path}');`).join(' ');
 };
 
 const OCTAVE_ARGS = ['--no-gui', '--quiet', '--no-init-file'];
@@ -35,16 +35,16 @@ const OCTAVE_ARGS = ['--no-gui', '--quiet', '--no-init-file'];
  * the path and, when asked, the Brainstorm stand-ins.
  */
 export const runOctave = async (testFunction: string, options: OctaveOptions = {}): Promise<OctaveRun> => {
-  const result = await execa(
-    'octave-cli',
-    [...OCTAVE_ARGS, '--eval', `${addPaths(options)} ${testFunction}`],
-    {
-      env: options.env,
-      extendEnv: options.extendEnv ?? true,
-      reject: false,
-      timeout: 240_000,
-    },
-  );
+  const argv = ['octave-cli', ...OCTAVE_ARGS, '--eval', `${addPaths(options)} ${testFunction}`];
+  const octave =
+    options.extendEnv === false ? { ...asCaller(argv), env: options.env ?? {} } : asCaller(argv, options.env);
+  const result = await execa(octave.file, octave.args, {
+    env: octave.env,
+    extendEnv: false,
+    cwd: octave.cwd,
+    reject: false,
+    timeout: 240_000,
+  });
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
 
@@ -68,8 +68,10 @@ export interface OctaveSession {
  * takes the next command, in the same session (the shim's bridge, the stand-ins' records).
  */
 export const startOctaveSession = (options: OctaveOptions = {}): OctaveSession => {
-  const child = spawn('octave-cli', [...OCTAVE_ARGS, '--interactive'], {
-    env: { ...process.env, ...options.env },
+  const octave = asCaller(['octave-cli', ...OCTAVE_ARGS, '--interactive'], options.env);
+  const child = spawn(octave.file, octave.args, {
+    env: octave.env,
+    cwd: octave.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

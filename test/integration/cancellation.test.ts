@@ -1,13 +1,11 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { useDaemonContainer } from '../helpers/daemon-container.js';
 import { engineCli, engineCliOk, pushUniqueImage, removeImageQuietly } from '../helpers/engine-cli.js';
 import { startFileServer } from '../helpers/file-server.js';
 import { EXIT_WITHIN_MS, GIVE_UP_MS, MARGIN_MS } from '../helpers/margins.js';
-import { BASE_IMAGE, NESTED_IMAGE, NESTED_TARBALL } from '../helpers/paths.js';
+import { BASE_IMAGE, callerTempDir, NESTED_IMAGE, NESTED_TARBALL } from '../helpers/paths.js';
 import { startRegistryProxy } from '../helpers/registry-proxy.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
@@ -24,7 +22,7 @@ describe('$/cancelRequest', () => {
   useDaemonContainer(CONTAINER);
 
   beforeAll(async () => {
-    tempRoot = await mkdtemp(join(tmpdir(), 'bst-cancel-temp-'));
+    tempRoot = await callerTempDir('bst-cancel-temp-');
     bridge = new BridgeClient({ env: { BST_CONTAINERS_TMPDIR: tempRoot } });
   });
 

@@ -1,13 +1,12 @@
 import { statSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { ENGINE, engineCli, engineCliOk, imageIdOf, removeImageQuietly } from '../helpers/engine-cli.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
 import {
   BASE_IMAGE,
+  callerTempDir,
   NESTED_IMAGE,
   NESTED_TARBALL,
   NESTED_TARBALL_GZ,
@@ -24,7 +23,7 @@ describe(`ImportImage, GetImages and RemoveImage on ${ENGINE}`, () => {
   let tempRoot: string;
 
   beforeAll(async () => {
-    tempRoot = await mkdtemp(join(tmpdir(), 'bst-import-temp-'));
+    tempRoot = await callerTempDir('bst-import-temp-');
     bridge = new BridgeClient({ env: { BST_CONTAINERS_TMPDIR: tempRoot } });
     server = await startFileServer({ 'nested.tar': NESTED_TARBALL, 'nested.tar.gz': NESTED_TARBALL_GZ });
   });

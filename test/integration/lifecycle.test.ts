@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
@@ -13,7 +12,7 @@ import {
   removeContainer,
   removeImageQuietly,
 } from '../helpers/engine-cli.js';
-import { BASE_IMAGE, REGISTRY_IMAGE } from '../helpers/paths.js';
+import { BASE_IMAGE, callerTempDir, REGISTRY_IMAGE } from '../helpers/paths.js';
 
 // Brainstorm's plugin lifecycle, call by call, as its plugin manager makes the calls, on the real dockerd.
 const PLUGIN = 'lifecycle-test';
@@ -30,7 +29,7 @@ describe(`plugin lifecycle on ${ENGINE}`, () => {
     await removeImageQuietly(`${TAG}:latest`);
     await removeImageQuietly(REGISTRY_IMAGE);
     // Spaces, a colon and non-ASCII letters: the seed's text parse of Binds broke on these.
-    hostDir = await mkdtemp(join(tmpdir(), 'bst data: é '));
+    hostDir = await callerTempDir('bst data: é ');
     bridge = new BridgeClient();
   });
 

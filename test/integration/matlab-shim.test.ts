@@ -1,12 +1,19 @@
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINE } from '../helpers/engine-cli.js';
+import { ENGINE, engineCli } from '../helpers/engine-cli.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
 import { runOctave, startOctaveSession } from '../helpers/octave.js';
-import { BASE_IMAGE, NESTED_TARBALL, REGISTRY_IMAGE } from '../helpers/paths.js';
+import {
+  BASE_IMAGE,
+  bridgeNode,
+  callerPath,
+  callerTempDir,
+  giveToCaller,
+  NESTED_TARBALL,
+  REGISTRY_IMAGE,
+} from '../helpers/paths.js';
+import { AS_USER, testUser } from '../helpers/test-user.js';
 
 /** Each test function prints `ok - ...` per check and `ALL PASSED` at its end; a failed check exits non-zero. */
 const expectPassed = (run: { exitCode: number | undefined; stdout: string; stderr: string }) => {
@@ -19,7 +26,7 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
   let folder: string;
 
   beforeAll(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'bst-shim-'));
+    folder = await callerTempDir('bst-shim-');
     server = await startFileServer({ 'image.tar': NESTED_TARBALL });
   });
 
@@ -33,9 +40,10 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
     // A real node that reports an old version: the bundle's guard must refuse it.
     await writeFile(
       oldNode,
-      `#!/bin/sh\nexec '${process.execPath}' --import 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"18.19.0"})' "$@"\n`,
+      `#!/bin/sh\nexec '${bridgeNode}' --import 'data:text/javascript,Object.defineProperty(process.versions,"node",{value:"18.19.0"})' "$@"\n`,
     );
     await chmod(oldNode, 0o755);
+    await giveToCaller(oldNode);
     expectPassed(
       await runOctave('test_shim_errors', {
         env: { BST_TEST_BASE_IMAGE: BASE_IMAGE, BST_TEST_OLD_NODE: oldNode },
@@ -46,6 +54,7 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
   it('says so when the bridge stops on an internal fault, and starts a fresh one on the next call', async () => {
     const faultFile = join(folder, 'fault-armed');
     await writeFile(faultFile, '');
+    await giveToCaller(faultFile);
     expectPassed(
       await runOctave('test_shim_fault', {
         env: { BST_CONTAINERS_TEST_FAULT: `engine-socket:${faultFile}`, BST_TEST_FAULT_FILE: faultFile },
@@ -56,19 +65,20 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
   it('gives the seed shapes for 0, 1 and several images and volumes', async () => {
     const env = {
       BST_TEST_EMPTY_ENGINE_VARIABLE: ENGINE === 'docker' ? 'DOCKER_HOST' : 'CONTAINER_HOST',
+      // The test user's empty Podman is a rootless service of its own (scripts/start-engines.sh).
       BST_TEST_EMPTY_ENGINE_HOST:
         ENGINE === 'docker'
           ? 'unix:///run/bst-containers-test/docker.sock'
-          : 'unix:///run/bst-containers-test/podman-empty.sock',
+          : AS_USER
+            ? `unix://${testUser().runtimeDir}/podman-empty.sock`
+            : 'unix:///run/bst-containers-test/podman-empty.sock',
       BST_TEST_TARBALL: NESTED_TARBALL,
       BST_TEST_BASE_IMAGE: BASE_IMAGE,
     };
     // The second engine's store outlives a run: start from no image, whatever an earlier run left.
-    const prune =
-      ENGINE === 'docker'
-        ? ['docker', ['-H', env.BST_TEST_EMPTY_ENGINE_HOST, 'image', 'prune', '-a', '-f']]
-        : ['podman', ['--remote', '--url', env.BST_TEST_EMPTY_ENGINE_HOST, 'image', 'prune', '-a', '-f']];
-    await execa(prune[0] as string, prune[1] as string[]);
+    if (ENGINE === 'docker')
+      await engineCli('-H', env.BST_TEST_EMPTY_ENGINE_HOST, 'image', 'prune', '-a', '-f');
+    else await engineCli('--remote', '--url', env.BST_TEST_EMPTY_ENGINE_HOST, 'image', 'prune', '-a', '-f');
     const run = await runOctave('test_shim_shapes', { env });
     expectPassed(run);
     // Without Brainstorm, ImportImage shows its progress as text lines.
@@ -92,9 +102,10 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
     await mkdir(fakeBin);
     await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
     await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
+    await giveToCaller(fakeBin);
     const run = await runOctave('test_shim_settings', {
       brainstorm: true,
-      env: { BST_TEST_BASE_IMAGE: BASE_IMAGE, PATH: `${fakeBin}:${process.env.PATH}` },
+      env: { BST_TEST_BASE_IMAGE: BASE_IMAGE, PATH: `${fakeBin}:${callerPath}` },
     });
     expectPassed(run);
     const pid = Number(/bridge-pid: (\d+)/.exec(run.stdout)?.[1]);

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { ENGINE, engineCli, engineCliOk, removeContainer } from '../helpers/engine-cli.js';
 import { HOST_GPU } from '../helpers/host.js';
-import { BASE_IMAGE } from '../helpers/paths.js';
+import { BASE_IMAGE, callerPath, callerTempDir } from '../helpers/paths.js';
 
 const FAILING_IMAGE = 'bst-test/failing:1';
 
@@ -15,7 +14,7 @@ describe(`RunContainer details on ${ENGINE}`, () => {
   let hostRoot: string;
 
   beforeAll(async () => {
-    hostRoot = await mkdtemp(join(tmpdir(), 'bst-run-'));
+    hostRoot = await callerTempDir('bst-run-');
     bridge = new BridgeClient();
   });
 
@@ -172,7 +171,7 @@ describe(`RunContainer details on ${ENGINE}`, () => {
     let fakeBin: string;
 
     beforeAll(async () => {
-      fakeBin = await mkdtemp(join(tmpdir(), 'bst-gpu-bin-'));
+      fakeBin = await callerTempDir('bst-gpu-bin-');
       await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
       await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
     });
@@ -200,7 +199,7 @@ describe(`RunContainer details on ${ENGINE}`, () => {
         : 'with nvidia-smi on the PATH but no GPU, the engine refuses the request and no container is left',
       async () => {
         await removeContainer('bst_run-gpu');
-        const gpuBridge = new BridgeClient({ env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+        const gpuBridge = new BridgeClient({ env: { PATH: `${fakeBin}:${callerPath}` } });
         try {
           const response = await gpuBridge.request('RunContainer', {
             containerName: 'bst_run-gpu',

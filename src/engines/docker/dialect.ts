@@ -1,5 +1,6 @@
 import type { EngineName } from '../../shared/engine-names.js';
-import type { EngineHttpError } from './docker-api.js';
+import { dockerRootIsHostRoot } from './bind-owner.js';
+import type { DockerApi, EngineHttpError } from './docker-api.js';
 
 /**
  * Where an engine serving the Docker Engine API differs from Docker. Chosen once, when the
@@ -18,6 +19,8 @@ export interface EngineDialect {
   readonly pullReportProjectionMs: number;
   /** The engine's refusal of a container name already taken. */
   isNameInUse(error: EngineHttpError): boolean;
+  /** Whether a container's root is the host's root, so that it owns what it writes in a bind. */
+  rootIsHostRoot(api: DockerApi): Promise<boolean>;
 }
 
 export const dockerDialect: EngineDialect = {
@@ -27,4 +30,5 @@ export const dockerDialect: EngineDialect = {
   imageListQuery: { all: true, digests: true },
   pullReportProjectionMs: 0,
   isNameInUse: (error) => error.statusCode === 409,
+  rootIsHostRoot: dockerRootIsHostRoot,
 };

@@ -10,6 +10,7 @@ import type {
   ContainerSpec,
   ImageRow,
 } from '../container-engine.js';
+import { type CallerIds, nonRootCaller } from './bind-owner.js';
 import { inspectContainer, stopContainer } from './containers.js';
 import type { EngineDialect } from './dialect.js';
 import { DockerApi, isEngineHttpError } from './docker-api.js';
@@ -39,6 +40,8 @@ export class DockerEngine implements ContainerEngine {
   readonly name: EngineDialect['engine'];
   readonly location: string;
   private readonly api: DockerApi;
+  /** Asked of the engine once, at the first run that could need it. */
+  private bindOwner?: Promise<CallerIds | undefined>;
 
   private constructor(
     private readonly dialect: EngineDialect,
@@ -107,7 +110,15 @@ export class DockerEngine implements ContainerEngine {
   }
 
   runContainer(spec: ContainerSpec, context: WorkContext): Promise<{ cmdout?: string }> {
-    return this.guard(() => runContainer(this.api, this.dialect, spec, context));
+    return this.guard(async () =>
+      runContainer(
+        this.api,
+        this.dialect,
+        spec,
+        context,
+        spec.asImageUser ? undefined : await this.callerToRunAs(),
+      ),
+    );
   }
 
   execInContainer(containerName: string, command: string, context: WorkContext): Promise<string> {
@@ -128,6 +139,23 @@ export class DockerEngine implements ContainerEngine {
 
   pruneContainers(dryRun: boolean): Promise<string[]> {
     return this.guard(() => pruneContainers(this.api, dryRun));
+  }
+
+  /**
+   * The caller, where a container's root would own what it writes in the caller's binds (and
+   * the caller could not delete it): a bridge that is not root on an engine whose root is the host's.
+   */
+  private callerToRunAs(): Promise<CallerIds | undefined> {
+    const caller = nonRootCaller();
+    if (!caller) return Promise.resolve(undefined);
+    this.bindOwner ??= this.dialect.rootIsHostRoot(this.api).then(
+      (isHostRoot) => (isHostRoot ? caller : undefined),
+      (error: unknown) => {
+        this.bindOwner = undefined;
+        throw error;
+      },
+    );
+    return this.bindOwner;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { containerExited, engineRefused } from '../../shared/failures.js';
 import type { WorkContext } from '../../shared/work-context.js';
 import type { ContainerSpec } from '../container-engine.js';
+import type { CallerIds } from './bind-owner.js';
 import { outputAndExit } from './container-output.js';
 import { containerPath, removeQuietly } from './containers.js';
 import { createContainer } from './create-container.js';
@@ -52,7 +53,8 @@ export const runContainer = async (
   dialect: EngineDialect,
   spec: ContainerSpec,
   context: WorkContext,
+  caller?: CallerIds,
 ): Promise<{ cmdout?: string }> => {
-  const id = await createContainer(api, dialect, spec);
+  const id = await createContainer(api, dialect, spec, caller);
   return spec.isDaemon ? startDaemon(api, id, spec) : runToEnd(api, id, spec, context);
 };

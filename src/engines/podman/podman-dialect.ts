@@ -16,4 +16,10 @@ export const podmanDialect: EngineDialect = {
   pullReportProjectionMs: 2000,
   // Podman answers 500 where Docker answers 409.
   isNameInUse: (error) => error.statusCode === 409 || error.message.includes('already in use'),
+  // Rootless Podman maps the container's root to the user; its compat /info does not say it is
+  // rootless (4.3), its own /libpod/info does.
+  rootIsHostRoot: async (api) => {
+    const info = await api.json<{ host?: { security?: { rootless?: boolean } } }>({ path: '/libpod/info' });
+    return info.host?.security?.rootless === false;
+  },
 };

@@ -1,10 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
 import { ENGINE, engineCli, engineCliOk, removeContainer } from '../../helpers/engine-cli.js';
-import { BASE_IMAGE, bridgeArgv, repoRoot, runtimeDir } from '../../helpers/paths.js';
+import {
+  asCaller,
+  BASE_IMAGE,
+  bridgeCommand,
+  callerTempDir,
+  giveToCaller,
+  repoRoot,
+} from '../../helpers/paths.js';
 import { fill, type SessionParts, sessionOf, sessionPlaceholders } from '../../helpers/sessions.js';
 
 const NAMES = [
@@ -57,7 +64,7 @@ describe('prune', () => {
 
   beforeAll(async () => {
     for (const name of NAMES) await removeContainer(name);
-    tempRoot = mkdtempSync(join(runtimeDir, 'prune-'));
+    tempRoot = await callerTempDir('bst-prune-');
     const env = { BST_CONTAINERS_TMPDIR: tempRoot };
 
     // A bridge that dies with a container running and a download half-way (MATLAB crashed).
@@ -100,6 +107,8 @@ describe('prune', () => {
       folderWith('bst-containers-elsewhere', '{"session":"other-host/1234/5678"}'),
       folderWith('bst-containers-download-newer', `{"format":2,"session":"${dead.session}"}`),
     ];
+    // As the bridge's caller would have them: its own leftovers.
+    await giveToCaller(tempRoot);
   });
 
   afterAll(async () => {
@@ -160,8 +169,13 @@ describe('prune', () => {
   });
 
   it('bst-containers prune says there is nothing left afterwards', async () => {
-    const { stdout } = await execa(...bridgeArgv('prune', '--engine', ENGINE), {
-      env: { BST_CONTAINERS_TMPDIR: tempRoot },
+    const prune = asCaller([...bridgeCommand, 'prune', '--engine', ENGINE], {
+      BST_CONTAINERS_TMPDIR: tempRoot,
+    });
+    const { stdout } = await execa(prune.file, prune.args, {
+      env: prune.env,
+      extendEnv: false,
+      cwd: prune.cwd,
     });
     expect(stdout).toBe('Nothing left behind by bridges that no longer run.');
   });

@@ -93,6 +93,7 @@ describe('Apptainer engine command lines', () => {
         isDaemon: true,
         containerArgs: [],
         useGpu: true,
+        asImageUser: false,
       },
       context(),
     );
@@ -124,6 +125,7 @@ describe('Apptainer engine command lines', () => {
         isDaemon: true,
         containerArgs: [],
         useGpu: false,
+        asImageUser: false,
       },
       context(),
     );
@@ -148,6 +150,7 @@ describe('Apptainer engine command lines', () => {
         isDaemon: false,
         containerArgs: ['a b', '--flag'],
         useGpu: false,
+        asImageUser: false,
       },
       context(),
     );
@@ -163,6 +166,7 @@ describe('Apptainer engine command lines', () => {
       isDaemon: true,
       containerArgs: [],
       useGpu: false,
+      asImageUser: false,
     };
     await engine.runContainer({ containerName: 'bst_a', ...start }, context());
     await engine.runContainer({ containerName: 'bst_b', ...start }, context());
@@ -186,6 +190,7 @@ describe('Apptainer engine command lines', () => {
         isDaemon: true,
         containerArgs: [],
         useGpu: false,
+        asImageUser: false,
       },
       context(),
     );
