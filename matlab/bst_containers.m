@@ -394,7 +394,13 @@ State('bridge', []);
 end
 
 function logPath = BridgeLogPath()
-logPath = fullfile(tempdir, 'bst-containers-bridge.log');
+% The user's own: in a shared temp folder another user's log of that name would refuse this bridge
+folder = getenv('XDG_RUNTIME_DIR');
+if isempty(folder) || ~exist(folder, 'dir')
+    folder = tempdir;
+end
+user = char(javaMethod('getProperty', 'java.lang.System', 'user.name'));
+logPath = fullfile(folder, ['bst-containers-bridge-', user, '.log']);
 end
 
 function text = BridgeLogTail(bridge)

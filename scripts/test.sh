@@ -17,5 +17,9 @@ npx vitest run --project unit
 npx vitest run --project binaries
 npx vitest run --project docker
 npx vitest run --project podman
+# The suites that are not about root, again as the normal test user (scripts/test-user.sh): on rootful
+# Docker through the `docker` group, and on the user's own rootless Podman.
+npx vitest run --project docker-user
+npx vitest run --project podman-user
 # The suites once more against this machine's single executable, on Docker.
 npx vitest run --project docker-binary
