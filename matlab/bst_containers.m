@@ -105,10 +105,14 @@ if isempty(errMsg) && isfield(result, field)
             'volumes', {ToCellMatrix(value.volumes, 2)}, 'imageSha', value.imageSha);
     end
 end
-% The engine found by auto-detection becomes Brainstorm's choice, as Brainstorm's own version does
+% The engine found by auto-detection becomes Brainstorm's choice, as Brainstorm's own version does,
+% if it is one Brainstorm offers: its options panel breaks on other names
 if strcmp(method, 'GetEngine') && isempty(errMsg) && isBrainstorm ...
         && (nargin < 2 || isempty(varargin{1}) || strcmpi(varargin{1}, 'auto-detect'))
-    bst_set('ContainerEngine', value);
+    [~, offered] = bst_get('ContainerEngine');
+    if iscellstr(offered) && any(strcmp(offered, value))
+        bst_set('ContainerEngine', value);
+    end
 end
 varargout = {errMsg, value};
 varargout = varargout(1:1 + ~isempty(field));
@@ -219,8 +223,14 @@ elseif strcmp(message.method, '$/progress')
     value = message.params.value;
     isPercent = isfield(value, 'percentage');
     if strcmp(value.kind, 'begin') && State('isBrainstorm')
-        bst_progress('start', 'Container image', value.title, 0, 100);
-        progress.isStarted = 1;
+        % A bar already open (the plugin manager's, a process's) is updated and left open, with its
+        % title; only a bar of its own is opened and closed, as Brainstorm's download helper does
+        progress.isStarted = ~bst_progress('isVisible');
+        if progress.isStarted
+            bst_progress('start', 'Container image', value.title, 0, 100);
+        else
+            bst_progress('text', value.title);
+        end
     elseif strcmp(value.kind, 'begin')
         fprintf('BST> %s\n', value.title);
     elseif isPercent && State('isBrainstorm')

@@ -123,6 +123,14 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
     expect(isAlive()).toBe(false);
   });
 
+  it('keeps the progress bar a caller opened, and saves only an engine name Brainstorm offers', async () => {
+    const run = await runOctave('test_shim_brainstorm', {
+      brainstorm: true,
+      env: { BST_TEST_TARBALL: NESTED_TARBALL },
+    });
+    expectPassed(run);
+  });
+
   it("runs Brainstorm's plugin lifecycle call by call", async () => {
     const run = await runOctave('test_shim_lifecycle', {
       brainstorm: true,

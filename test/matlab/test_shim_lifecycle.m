@@ -1,7 +1,10 @@
 function test_shim_lifecycle()
 % Brainstorm's plugin lifecycle through the shim, call by call, with Brainstorm stand-ins.
-global BST_STUB_CALLS
+global BST_STUB_CALLS BST_STUB_SETTINGS BST_STUB_PROGRESS
 BST_STUB_CALLS = {};
+BST_STUB_PROGRESS = [];
+% A Brainstorm that offers the engine under test
+BST_STUB_SETTINGS = struct('ContainerEngineOptions', {{'auto-detect', test_engine()}});
 name = 'shim-lifecycle';
 tag = ['brainstorm_', name];
 cname = ['bst_', name];
@@ -18,7 +21,8 @@ check(numel(setCalls) == 1 && isequal(setCalls{1}, {'ContainerEngine', test_engi
 check(isempty(errMsg), 'ImportImage from the registry: %s', errMsg);
 check(~isempty(regexp(imageSha, '^sha256:[a-f0-9]{64}$', 'once')), 'imageSha is an image ID: %s', imageSha);
 progressCalls = stub_calls('bst_progress');
-check(~isempty(progressCalls) && strcmp(progressCalls{1}{1}, 'start'), 'the pull shows progress with bst_progress');
+commands = cellfun(@(call) lower(call{1}), progressCalls, 'UniformOutput', false);
+check(any(strcmp(commands, 'start')), 'the pull shows progress with bst_progress, in a bar of its own');
 check(strcmp(progressCalls{end}{1}, 'stop'), 'and closes it');
 
 % Load: the check Brainstorm makes
