@@ -1,3 +1,4 @@
+import { ownUid } from '../shared/user-places.js';
 import { CONTAINER_LABELS_FORMAT, readsFormat } from './format.js';
 import { currentSession, sessionState } from './session.js';
 
@@ -6,6 +7,11 @@ const OWNER_LABEL = 'org.brainstorm.bst-containers';
 const OWNER_VALUE = 'owner';
 /** Which bridge created it: `prune` removes only what bridges that no longer run left. */
 const SESSION_LABEL = 'org.brainstorm.bst-containers.session';
+/**
+ * The uid of the bridge's user: on an engine several users share (rootful Docker), `prune` leaves
+ * another user's containers alone. Absent where the system has no uid, and on earlier containers.
+ */
+const USER_LABEL = 'org.brainstorm.bst-containers.user';
 /** Absent on containers of bridges that predate it: they are format 1. */
 const FORMAT_LABEL = 'org.brainstorm.bst-containers.format';
 
@@ -16,6 +22,7 @@ export const ownerLabels = (): Record<string, string> => ({
   [OWNER_LABEL]: OWNER_VALUE,
   [SESSION_LABEL]: currentSession(),
   [FORMAT_LABEL]: String(CONTAINER_LABELS_FORMAT),
+  ...(ownUid() === undefined ? {} : { [USER_LABEL]: String(ownUid()) }),
 });
 
 /**
@@ -25,4 +32,5 @@ export const ownerLabels = (): Record<string, string> => ({
 export const isLeftoverContainer = (labels: Record<string, string> | null | undefined): boolean =>
   labels?.[OWNER_LABEL] === OWNER_VALUE &&
   readsFormat(labels[FORMAT_LABEL], CONTAINER_LABELS_FORMAT) &&
+  (labels[USER_LABEL] === undefined || labels[USER_LABEL] === String(ownUid())) &&
   sessionState(labels[SESSION_LABEL]) === 'dead';

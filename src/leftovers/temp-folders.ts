@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { ownUid } from '../shared/user-places.js';
 import { readsFormat, TEMP_MARK_FORMAT } from './format.js';
 import { currentSession, sessionState } from './session.js';
 
@@ -21,6 +22,16 @@ export const markTempFolder = (folder: string, servicePid?: number): Promise<voi
     join(folder, MARK_FILE),
     JSON.stringify({ format: TEMP_MARK_FORMAT, session: currentSession(), servicePid }),
   );
+
+/** Whether the folder is this user's: a shared temp folder holds other users' too, not theirs to remove. */
+const isOwn = (folder: string): boolean => {
+  const uid = ownUid();
+  try {
+    return uid === undefined || statSync(folder).uid === uid;
+  } catch {
+    return false;
+  }
+};
 
 /** The folder's mark, if it has one in a format this bridge reads (a newer bridge's is left alone). */
 const readMark = (folder: string): TempMark | undefined => {
@@ -88,6 +99,7 @@ export const pruneTempFolders = async (roots: string[], dryRun: boolean): Promis
     }
     for (const name of names) {
       const folder = join(root, name);
+      if (!isOwn(folder)) continue;
       const mark = readMark(folder);
       if (!mark || sessionState(mark.session) !== 'dead') continue;
       found.folders.push(folder);

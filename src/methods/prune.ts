@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { pruneTempFolders } from '../leftovers/temp-folders.js';
 import { prune as schema } from '../schemas/prune.js';
 import type { EngineName } from '../shared/engine-names.js';
+import { runtimeRoot } from '../shared/user-places.js';
 import { defineMethod } from './define-method.js';
 import type { MethodContext } from './method-context.js';
 
@@ -36,6 +37,6 @@ export const prune = defineMethod(schema, async (params, context) => {
     context,
     !autoDetect,
   );
-  const temp = await pruneTempFolders([context.tempRoot, tmpdir()], params.dryRun);
+  const temp = await pruneTempFolders([context.tempRoot, tmpdir(), runtimeRoot()], params.dryRun);
   return { containers, tempFolders: temp.folders, services: temp.servicePids, dryRun: params.dryRun };
 });

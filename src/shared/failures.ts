@@ -20,14 +20,15 @@ const ADVICE: Record<EngineName, EngineAdvice> = {
   docker: {
     install: 'Install Docker (https://docs.docker.com/get-docker/), or Docker Desktop, and start it.',
     start: 'Start Docker (Docker Desktop, or `sudo systemctl start docker`)',
-    access: 'Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again',
+    access:
+      'your user is not in the docker group that may use it. Add your user to the docker group (`sudo usermod -aG docker $USER`) and log in again, or use Podman, which runs as your own user without any group',
   },
   podman: {
     install:
       'Install Podman (https://podman.io); its API service is started on demand, or enable it with `systemctl --user enable --now podman.socket`.',
     start:
       'Start its service (`systemctl --user enable --now podman.socket`, or as root `sudo systemctl enable --now podman.socket`)',
-    access: 'Check who owns the socket, or use your own (rootless) Podman',
+    access: 'it belongs to another user. Check who owns it, or use your own (rootless) Podman',
   },
   apptainer: {
     install: 'On a cluster: `module load apptainer`. Elsewhere: install Apptainer (https://apptainer.org).',
@@ -55,7 +56,9 @@ const whyNotAnswering = (engine: EngineName, error: unknown): string => {
   if (code === 'ENOENT') return `its socket does not exist. ${advice.start}`;
   if (code === 'ECONNREFUSED') return `nothing answers on its socket. ${advice.start}`;
   if (code === 'EACCES' || code === 'EPERM')
-    return `permission denied on its socket. ${advice.access ?? advice.start}`;
+    return advice.access
+      ? `permission denied on its socket: ${advice.access}`
+      : `permission denied on its socket. ${advice.start}`;
   if (code && CONNECTION_CUT.has(code))
     return 'it closed the connection (it may have stopped). Start it again, then retry';
   return `it did not answer (${messageOf(error)})`;

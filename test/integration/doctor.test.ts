@@ -50,7 +50,9 @@ describe('bst-containers doctor', () => {
     await chown(home, 65534, 65534);
     const result = await doctor({ PATH: process.env.PATH, HOME: home }, { asUser: 65534 });
     await rm(home, { recursive: true, force: true });
-    expect(result.stdout).toContain('permission denied on its socket. Add your user to the docker group');
+    expect(result.stdout).toContain(
+      'permission denied on its socket: your user is not in the docker group that may use it. Add your user to the docker group',
+    );
     expect(result.stdout).toContain('podman: answering');
     expect(result.exitCode).toBe(0);
   });

@@ -1,11 +1,11 @@
 import { watch } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { markTempFolder, TEMP_PREFIX } from '../../leftovers/temp-folders.js';
 import { Client } from '../../shared/http.js';
+import { runtimeRoot } from '../../shared/user-places.js';
 
 export interface PrivateService {
   socketPath: string;
@@ -51,7 +51,7 @@ const appears = (folder: string, name: string, signal: AbortSignal): Promise<boo
  * file appears and answers.
  */
 export const startPrivateService = async (podman: string): Promise<PrivateService> => {
-  const folder = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}podman-`));
+  const folder = await mkdtemp(join(runtimeRoot(), `${TEMP_PREFIX}podman-`));
   const socketPath = join(folder, 'podman.sock');
   const startup = new AbortController();
   const timer = setTimeout(() => startup.abort(), STARTUP_TIMEOUT_MS);

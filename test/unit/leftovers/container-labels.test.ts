@@ -42,7 +42,16 @@ describe('container labels', () => {
       'org.brainstorm.bst-containers': 'owner',
       'org.brainstorm.bst-containers.session': sessionOf(process.pid).session,
       'org.brainstorm.bst-containers.format': '1',
+      'org.brainstorm.bst-containers.user': String(process.getuid?.()),
     });
+  });
+
+  it("another user's container of a bridge that no longer runs: left alone", () => {
+    const labels = { ...todaysLabels(ended), 'org.brainstorm.bst-containers.format': '1' };
+    expect(
+      isLeftoverContainer({ ...labels, 'org.brainstorm.bst-containers.user': String(process.getuid?.()) }),
+    ).toBe(true);
+    expect(isLeftoverContainer({ ...labels, 'org.brainstorm.bst-containers.user': '4242' })).toBe(false);
   });
 
   it("today's labels (no format) of a bridge that no longer runs: a leftover", () => {

@@ -12,10 +12,10 @@ describe('an engine that does not answer, in one voice', () => {
       'Podman is not answering at unix:///x.sock: nothing answers on its socket. Start its service (`systemctl --user enable --now podman.socket`, or as root `sudo systemctl enable --now podman.socket`).',
     );
     expect(engineNotAnswering('docker', 'unix:///x.sock', failure('EACCES')).message).toBe(
-      'Docker is not answering at unix:///x.sock: permission denied on its socket. Add your user to the docker group (`sudo usermod -aG docker $USER`), then log in again.',
+      'Docker is not answering at unix:///x.sock: permission denied on its socket: your user is not in the docker group that may use it. Add your user to the docker group (`sudo usermod -aG docker $USER`) and log in again, or use Podman, which runs as your own user without any group.',
     );
     expect(engineNotAnswering('podman', 'unix:///x.sock', failure('EACCES')).message).toBe(
-      'Podman is not answering at unix:///x.sock: permission denied on its socket. Check who owns the socket, or use your own (rootless) Podman.',
+      'Podman is not answering at unix:///x.sock: permission denied on its socket: it belongs to another user. Check who owns it, or use your own (rootless) Podman.',
     );
   });
 
