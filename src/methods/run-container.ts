@@ -1,14 +1,23 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { runContainer as schema } from '../schemas/run-container.js';
+import { hostFolderNotMade } from '../shared/failures.js';
 import { findExecutable } from '../shared/find-executable.js';
 import type { VolumePair } from '../shared/volume-pair.js';
 import { defineMethod } from './define-method.js';
 
-/** `docker run -v` makes missing host folders; bind mounts of the Engine API refuse them. */
+/**
+ * `docker run -v` makes missing host folders; bind mounts of the Engine API refuse them. A path
+ * that exists (a folder, a file) is the engine's to bind; one that cannot be made is said here,
+ * as the engine would only say it does not exist.
+ */
 const ensureHostFolders = async (volumes: VolumePair[]) => {
   for (const [hostPath] of volumes) {
-    if (isAbsolute(hostPath)) await mkdir(hostPath, { recursive: true }).catch(() => {});
+    if (!isAbsolute(hostPath) || existsSync(hostPath)) continue;
+    await mkdir(hostPath, { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw hostFolderNotMade(hostPath, error);
+    });
   }
 };
 

@@ -247,6 +247,22 @@ export const fileUnreadable = (path: string, error: NodeJS.ErrnoException) =>
     cause: error,
   });
 
+const WHY_NOT_MADE: Record<string, string> = {
+  EACCES: 'your user may not write in the folder above it',
+  EPERM: 'your user may not write in the folder above it',
+  ENOTDIR: 'a part of its path is a file',
+  EROFS: 'it is on a read-only file system',
+  ENOSPC: 'the disk is full',
+};
+
+/** -32032, data `{path, code}`: a bind's host folder is missing and could not be made. */
+export const hostFolderNotMade = (path: string, error: NodeJS.ErrnoException) =>
+  new BridgeError(
+    ErrorCode.FileNotFound,
+    `The host folder ${path} does not exist and cannot be created: ${WHY_NOT_MADE[error.code ?? ''] ?? error.code ?? error.message}. Choose a folder your user can write, or create it first.`,
+    { data: { path, code: error.code }, cause: error },
+  );
+
 /** -32602. */
 export const invalidParams = (method: string, why: string) =>
   new BridgeError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${why}`);
