@@ -7,7 +7,7 @@ export interface CallerIds {
 }
 
 /** The part of Docker's `/info` that tells whether a container's root is the host's root. */
-interface DockerInfo {
+export interface DockerInfo {
   OSType?: string;
   OperatingSystem?: string;
   SecurityOptions?: string[] | null;
@@ -18,14 +18,13 @@ interface DockerInfo {
  * Rootless Docker says `name=rootless` among its security options (its root is the user); Docker
  * Desktop names itself in its operating system (files cross its VM as the user's).
  */
-export const dockerRootIsHostRoot = async (api: DockerApi): Promise<boolean> => {
-  const info = await api.json<DockerInfo>({ path: '/info' });
-  return (
-    info.OSType === 'linux' &&
-    !(info.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless')) &&
-    !/docker desktop/i.test(info.OperatingSystem ?? '')
-  );
-};
+export const isRootfulDockerOnLinux = (info: DockerInfo): boolean =>
+  info.OSType === 'linux' &&
+  !(info.SecurityOptions ?? []).some((option) => option.split(',').includes('name=rootless')) &&
+  !/docker desktop/i.test(info.OperatingSystem ?? '');
+
+export const dockerRootIsHostRoot = async (api: DockerApi): Promise<boolean> =>
+  isRootfulDockerOnLinux(await api.json<DockerInfo>({ path: '/info' }));
 
 /** The bridge's own ids, when it runs on Linux as a user other than root. */
 export const nonRootCaller = (): CallerIds | undefined => {
