@@ -5,7 +5,7 @@
 import { BridgeError } from './bridge-error.js';
 import { ENGINE_LABELS, type EngineName } from './engine-names.js';
 import { ErrorCode } from './error-codes.js';
-import { MAX_HEADER_KIB, MAX_REDIRECTS } from './http.js';
+import { MAX_HEADER_KIB, MAX_REDIRECTS } from './http-limits.js';
 import { stallTimeoutMs } from './stall-timeout.js';
 import { tail } from './tail.js';
 
@@ -249,7 +249,7 @@ export const invalidParams = (method: string, why: string) =>
   new BridgeError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${why}`);
 
 /** -32601. */
-export const unknownMethod = (method: string, known: string[]) =>
+export const unknownMethod = (method: string, known: readonly string[]) =>
   new BridgeError(ErrorCode.MethodNotFound, `Unknown method ${method}. Methods: ${known.join(', ')}`);
 
 /** -32603: the bridge is going down on a fault it cannot recover from. */

@@ -1,14 +1,10 @@
 import { engineNotFound, programFailed } from '../../shared/failures.js';
-import { findExecutable } from '../../shared/find-executable.js';
 import { ApptainerEngine } from './apptainer-engine.js';
 import { versionCommand } from './commands.js';
+import { findApptainer } from './find-apptainer.js';
 import { parseVersion } from './instance-list.js';
 import { type ProcessRunner, runProcess } from './process-runner.js';
 import { defaultSifFolder } from './sif-store.js';
-
-/** `apptainer`, else `singularity` (often a link to it), from the PATH. */
-export const findApptainer = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
-  findExecutable('apptainer', env) ?? findExecutable('singularity', env);
 
 export const connectApptainer = async (
   env: NodeJS.ProcessEnv = process.env,
