@@ -188,6 +188,12 @@ export const bindNotPossible = (problem: string) =>
     `volumes: ${problem}, which Apptainer's --bind cannot carry. Rename the folder, or bind a parent folder that has no such character.`,
   );
 
+/** doctor's line on the GPU rule. */
+export const gpuStatus = (hasGpu: boolean) =>
+  hasGpu
+    ? 'GPU: an NVIDIA GPU was found; useGpu gives containers every GPU.'
+    : 'GPU: no NVIDIA GPU found (no /dev/nvidia* device, `nvidia-smi -L` lists none); useGpu starts containers without a GPU.';
+
 /**
  * Said once per engine when useGpu was asked on a host with no NVIDIA GPU: the container starts
  * without one, as Brainstorm's preference means "use the GPU when there is one".
