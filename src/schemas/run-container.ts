@@ -45,7 +45,17 @@ export const runContainer = defineSchema({
       .describe('Bind mounts as [[hostPath, containerPath], ...]; host paths are absolute.'),
     isDaemon: flag.default(false).describe('true/1: keep it running for ExecInContainer (default false).'),
     containerArgs,
-    useGpu: flag.default(false).describe('Ask for every GPU when nvidia-smi is found on the host.'),
+    useGpu: flag
+      .default(false)
+      .describe(
+        'Ask for every GPU when the host has an NVIDIA GPU; without one, start without (and say so once).',
+      ),
   },
-  result: z.object({ cmdout: z.string().optional() }),
+  result: z.object({
+    cmdout: z.string().optional(),
+    notice: z
+      .string()
+      .optional()
+      .describe('Said once per engine when useGpu was asked and the host has no GPU: the shim prints it.'),
+  }),
 });

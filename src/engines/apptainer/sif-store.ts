@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   type InstanceRecord,
   instanceRecordText,
@@ -29,8 +29,30 @@ export const sha256OfFile = async (path: string): Promise<string> => {
 const fileNameFor = (name: string) =>
   `${name.replace(/[/:@]/g, '_')}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}.sif`;
 
+/** A name no other writer uses: this process, this moment, and chance. */
+const uniqueSuffix = () => `${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+
+/**
+ * Several bridges may share one store (Brainstorm sessions, Slurm jobs on a shared file system):
+ * every file appears whole, by a rename from a temp name in the same folder.
+ */
+const writeAtomically = async (path: string, text: string) => {
+  const temp = `${path}.${uniqueSuffix()}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, path);
+  } finally {
+    await rm(temp, { force: true });
+  }
+};
+
 export class SifStore {
-  constructor(readonly folder: string) {}
+  /** Absolute, as `instance list` names SIFs: a relative BST_CONTAINERS_APPTAINER_CACHE would never match. */
+  readonly folder: string;
+
+  constructor(folder: string) {
+    this.folder = resolve(folder);
+  }
 
   pathFor(name: string): string {
     return join(this.folder, fileNameFor(name));
@@ -39,11 +61,12 @@ export class SifStore {
   /** A path for a SIF being built; `register` moves it under its name. */
   async scratchPath(): Promise<string> {
     await mkdir(join(this.folder, 'tmp'), { recursive: true });
-    return join(
-      this.folder,
-      'tmp',
-      `${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}.sif`,
-    );
+    return join(this.folder, 'tmp', `${uniqueSuffix()}.sif`);
+  }
+
+  /** Removes what a failed or cancelled pull or build left at its scratch path (nothing after `register`). */
+  async discardScratch(scratch: string): Promise<void> {
+    await rm(scratch, { force: true });
   }
 
   async list(): Promise<SifRecord[]> {
@@ -68,8 +91,13 @@ export class SifStore {
   async addName(existing: SifRecord, name: string): Promise<SifRecord> {
     const file = this.pathFor(name);
     if (file === existing.file) return existing;
-    await rm(file, { force: true });
-    await link(existing.file, file).catch(() => copyFile(existing.file, file));
+    const temp = `${file}.${uniqueSuffix()}.tmp`;
+    try {
+      await link(existing.file, temp).catch(() => copyFile(existing.file, temp));
+      await rename(temp, file);
+    } finally {
+      await rm(temp, { force: true });
+    }
     return this.record(name, file, existing.sha256);
   }
 
@@ -90,7 +118,7 @@ export class SifStore {
 
   async saveInstance(record: InstanceRecord): Promise<void> {
     await mkdir(join(this.folder, 'instances'), { recursive: true });
-    await writeFile(join(this.folder, 'instances', `${record.name}.json`), instanceRecordText(record));
+    await writeAtomically(join(this.folder, 'instances', `${record.name}.json`), instanceRecordText(record));
   }
 
   async loadInstance(name: string): Promise<InstanceRecord | undefined> {
@@ -106,7 +134,7 @@ export class SifStore {
 
   private async record(name: string, file: string, sha256: string): Promise<SifRecord> {
     const record: SifRecord = { name, sha256, file };
-    await writeFile(`${file}.json`, sifRecordText(record));
+    await writeAtomically(`${file}.json`, sifRecordText(record));
     return record;
   }
 }

@@ -16,10 +16,11 @@ export const commandReportingPidAndExit = (command: string) => [
   command,
 ];
 
+/** No `--` before the group: dash's kill (/bin/sh of Debian and Ubuntu images) refuses it. */
 export const killGroupCommand = (pid: string) => [
   'sh',
   '-c',
-  'kill -KILL -- "-$1" 2>/dev/null || kill -KILL "$1"',
+  'kill -KILL "-$1" 2>/dev/null || kill -KILL "$1"',
   'sh',
   pid,
 ];
