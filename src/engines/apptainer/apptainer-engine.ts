@@ -32,7 +32,7 @@ import type {
   ContainerSpec,
   ImageRow,
 } from '../container-engine.js';
-import { commandReportingPidAndExit, killGroupCommand } from '../docker/exec-stream.js';
+import { commandReportingPidAndExit, killGroupCommand } from '../exec-wrapper.js';
 import { archiveRepoTag, stageArchive } from './archive.js';
 import {
   bindProblem,
