@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
-import type {
-  ProcessOptions,
-  ProcessResult,
-  ProcessRunner,
+import {
+  type ProcessOptions,
+  type ProcessResult,
+  type ProcessRunner,
+  runProcess,
 } from '../../src/engines/apptainer/process-runner.js';
 import { repoRoot } from './paths.js';
 
@@ -123,7 +124,7 @@ export class FakeApptainer {
       if (args.includes('--no-eval') && !release.hasNoEval) {
         return exited(1, '', fixture('run-no-eval-unknown.txt'));
       }
-      return this.runscript();
+      return this.runscript(options);
     }
     return exited(1, '', `unexpected command: ${[verb, ...args].join(' ')}\n`);
   }
@@ -209,10 +210,16 @@ export class FakeApptainer {
     return execInInstance(program, programArgs, options);
   }
 
-  private runscript(): ProcessResult {
+  private async runscript(options: ProcessOptions): Promise<ProcessResult> {
     if (this.runKilledBy !== undefined) {
-      // What runProcess makes of a program that died of a signal.
-      return exited(128 + this.runKilledBy, this.runOutput, '');
+      // Apptainer re-raises its contained process's signal on itself (internal/app/starter/
+      // master_linux.go@v1.5.3): a real program prints the output, then dies of that signal,
+      // with no exit code, and the bridge's own runner says what that is.
+      return runProcess(
+        'sh',
+        ['-c', 'printf %s "$1"; kill -s "$2" $$', 'sh', this.runOutput, String(this.runKilledBy)],
+        options,
+      );
     }
     return exited(this.runExitCode, this.runOutput, '');
   }

@@ -253,13 +253,19 @@ describe('the Apptainer engine against its source', () => {
   // Point 3.
   it('reports a contained process killed by a signal as a command failure with 128+N', async () => {
     await engine.pullImage(parseReference(BUSYBOX), context());
+    const run = { ...daemon('bst_y'), isDaemon: false };
+    // The fake dies of the signal for real, as Apptainer does: the exit code is the bridge's.
+    fake.runOutput = 'half the results\n';
     fake.runKilledBy = 9;
-    await expect(
-      engine.runContainer({ ...daemon('bst_y'), isDaemon: false }, context()),
-    ).rejects.toMatchObject({
+    await expect(engine.runContainer(run, context())).rejects.toMatchObject({
       code: -32020,
-      data: { exitCode: 137 },
+      data: { exitCode: 137, output: 'half the results\n' },
       message: expect.stringContaining('out of memory'),
+    });
+    fake.runKilledBy = 11;
+    await expect(engine.runContainer(run, context())).rejects.toMatchObject({
+      code: -32020,
+      data: { exitCode: 139, output: 'half the results\n' },
     });
     await engine.runContainer(daemon('bst_x'), context());
     await expect(engine.execInContainer('bst_x', 'kill -SEGV $$', context())).rejects.toMatchObject({
