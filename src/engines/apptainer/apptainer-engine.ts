@@ -123,20 +123,23 @@ export class ApptainerEngine implements ContainerEngine {
 
   async loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage> {
     const scratch = await this.store.scratchPath();
-    context.progress.begin(`Building a SIF from ${tarballPath}`);
-    const archive = await stageArchive(tarballPath, this.settings.tempRoot, context.signal);
     try {
-      const name = (await nameInArchive(archive.path)) ?? nameFromFile(tarballPath);
-      await this.apptainer(
-        buildFromArchiveCommand(scratch, archive.path),
-        `Could not convert ${tarballPath}`,
-        { signal: context.signal, graceMs: BUILD_GRACE_MS, env: this.buildEnv(false) },
-      );
-      const record = await this.store.register(scratch, name);
-      context.progress.end('SIF built');
-      return { imageId: record.sha256, names: [name] };
+      context.progress.begin(`Building a SIF from ${tarballPath}`);
+      const archive = await stageArchive(tarballPath, this.settings.tempRoot, context.signal);
+      try {
+        const name = (await nameInArchive(archive.path)) ?? nameFromFile(tarballPath);
+        await this.apptainer(
+          buildFromArchiveCommand(scratch, archive.path),
+          `Could not convert ${tarballPath}`,
+          { signal: context.signal, graceMs: BUILD_GRACE_MS, env: this.buildEnv(false) },
+        );
+        const record = await this.store.register(scratch, name);
+        context.progress.end('SIF built');
+        return { imageId: record.sha256, names: [name] };
+      } finally {
+        await archive.remove();
+      }
     } finally {
-      await archive.remove();
       await this.store.discardScratch(scratch);
     }
   }

@@ -8,8 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApptainerEngine } from '../../../../src/engines/apptainer/apptainer-engine.js';
 import { connectApptainer } from '../../../../src/engines/apptainer/connect-apptainer.js';
 import { parseInstanceList } from '../../../../src/engines/apptainer/instance-list.js';
+import { DEFAULT_GRACE_MS } from '../../../../src/engines/apptainer/process-runner.js';
 import { checkProgram } from '../../../../src/engines/apptainer/program.js';
 import type { ContainerSpec } from '../../../../src/engines/container-engine.js';
+import { currentSession } from '../../../../src/leftovers/session.js';
 import { parseImageSpec } from '../../../../src/registry/image-spec.js';
 import { parseReference } from '../../../../src/registry/reference.js';
 import { noProgress, type WorkContext } from '../../../../src/shared/work-context.js';
@@ -227,6 +229,61 @@ describe('the Apptainer engine against its source', () => {
     expect(await other.listImages()).toEqual([[BUSYBOX, BUSYBOX_SIF_SHA, '<none>']]);
     expect(storeLeftovers()).toEqual([]);
     expect(readdirSync(join(folder, 'store', 'tmp'))).toEqual([]);
+  });
+
+  // Point 7: what Apptainer does on SIGTERM (internal/pkg/build/build.go@v1.5.3, Full) needs more
+  // than the runner's default grace, and the bridge gives a cancelled pull or build more.
+  it.each(['pull', 'build'] as const)(
+    'a cancelled %s has the time to clean up, and no part of its SIF stays in the store',
+    async (kind) => {
+      fake.slowCleanupMs = 2 * DEFAULT_GRACE_MS;
+      const archive = join(folder, 'plugin.tar');
+      await writeFile(archive, dockerArchive(['plugin:1']));
+      const cancel = new AbortController();
+      const work =
+        kind === 'pull'
+          ? engine.pullImage(parseReference(BUSYBOX), context(cancel.signal))
+          : engine.loadImage(archive, context(cancel.signal));
+      const buildTemps = () => readdirSync(folder).filter((entry) => entry.startsWith('build-temp-'));
+      const partialSifs = () =>
+        readdirSync(join(folder, 'store', 'tmp'), { recursive: true, encoding: 'utf8' }).filter((entry) =>
+          entry.endsWith('.sif'),
+        );
+      await waitUntil(() => buildTemps().length > 0 && partialSifs().length > 0, {
+        timeoutMs: MARGIN_MS,
+        what: `the ${kind} to be under way`,
+      });
+      cancel.abort();
+      await expect(work).rejects.toBeDefined();
+      expect(buildTemps()).toEqual([]);
+      expect(readdirSync(join(folder, 'store', 'tmp'))).toEqual([]);
+      expect(await engine.listImages()).toEqual([]);
+    },
+  );
+
+  it('builds in a scratch folder marked with the bridge’s session, so that prune can tell leftovers', async () => {
+    fake.slowCleanupMs = 0;
+    const archive = join(folder, 'plugin.tar');
+    await writeFile(archive, dockerArchive(['plugin:1']));
+    const cancel = new AbortController();
+    const build = engine.loadImage(archive, context(cancel.signal));
+    const scratchFolders = () => (existsSync(scratchRoot) ? readdirSync(scratchRoot) : []);
+    const scratchRoot = join(folder, 'store', 'tmp');
+    await waitUntil(() => scratchFolders().some((name) => existsSync(join(scratchRoot, name, 'image.sif'))), {
+      timeoutMs: MARGIN_MS,
+      what: 'the build to start',
+    });
+    const [scratch = ''] = scratchFolders();
+    expect(scratch).toMatch(/^bst-containers-scratch-/);
+    expect(JSON.parse(readFileSync(join(scratchRoot, scratch, '.bst-containers-session'), 'utf8'))).toEqual({
+      format: 1,
+      session: currentSession(),
+    });
+    cancel.abort();
+    await expect(build).rejects.toBeDefined();
+    expect(scratchFolders()).toEqual([]);
+    await expect(engine.loadImage(join(folder, 'missing.tar'), context())).rejects.toBeDefined();
+    expect(scratchFolders()).toEqual([]);
   });
 
   // Point 10.
