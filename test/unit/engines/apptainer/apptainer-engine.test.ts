@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -12,10 +12,14 @@ import { DEFAULT_GRACE_MS } from '../../../../src/engines/apptainer/process-runn
 import { checkProgram } from '../../../../src/engines/apptainer/program.js';
 import type { ContainerSpec } from '../../../../src/engines/container-engine.js';
 import { currentSession } from '../../../../src/leftovers/session.js';
+import { importImage } from '../../../../src/methods/import-image.js';
+import type { MethodContext } from '../../../../src/methods/method-context.js';
 import { parseImageSpec } from '../../../../src/registry/image-spec.js';
 import { parseReference } from '../../../../src/registry/reference.js';
+import { createLogger } from '../../../../src/shared/logger.js';
 import { noProgress, type WorkContext } from '../../../../src/shared/work-context.js';
 import { FakeApptainer, type FakeRelease } from '../../../helpers/apptainer-fake.js';
+import { startFileServer } from '../../../helpers/file-server.js';
 import { MARGIN_MS } from '../../../helpers/margins.js';
 import { repoRoot } from '../../../helpers/paths.js';
 import { waitUntil } from '../../../helpers/wait-until.js';
@@ -33,7 +37,7 @@ const BUSYBOX = 'localhost:5000/bst/busybox:1';
 const BUSYBOX_SIF_SHA = 'sha256:1b0df0a390c99a357cf483da208bdcd016dcc85053664b906a86d29d7b335df1';
 
 /** A `docker save` archive with only what the bridge and the fake read: manifest.json and one file. */
-const dockerArchive = (repoTags: string[] | null) => {
+const dockerArchive = (repoTags: string[] | null, config = '{}') => {
   const entry = (name: string, body: string) => {
     const header = Buffer.alloc(512);
     header.write(name, 0);
@@ -47,7 +51,7 @@ const dockerArchive = (repoTags: string[] | null) => {
   };
   return Buffer.concat([
     entry('manifest.json', JSON.stringify([{ Config: 'config.json', RepoTags: repoTags, Layers: [] }])),
-    entry('config.json', '{}'),
+    entry('config.json', config),
     Buffer.alloc(1024),
   ]);
 };
@@ -210,6 +214,49 @@ describe('the Apptainer engine against its source', () => {
       'localhost:5000/beta:2',
       'untagged_plugin:latest',
     ]);
+  });
+
+  // Point 13: a download always arrives as image.tar, which names nothing.
+  it('names a URL import by its RepoTags or imageTag, else so that two untagged downloads keep two names', async () => {
+    const archive = (name: string, repoTags: string[] | null) => {
+      const path = join(folder, name);
+      writeFileSync(path, dockerArchive(repoTags, JSON.stringify({ name })));
+      return path;
+    };
+    const server = await startFileServer({
+      'lab-a/image.tar': archive('a.tar', null),
+      'lab-b/image.tar': archive('b.tar', null),
+      'lab-c/image.tar': archive('c.tar', null),
+      'lab-d/image.tar': archive('d.tar', ['docker.io/library/delta:4']),
+    });
+    const methodContext = {
+      ...context(),
+      engines: { run: (_choice: unknown, work: (engine: ApptainerEngine) => unknown) => work(engine) },
+      log: createLogger(false),
+      tempRoot: folder,
+    } as unknown as MethodContext;
+    const imports = (url: string, imageTag?: string) =>
+      importImage.handler(
+        importImage.params.parse({ imageSource: url, ...(imageTag ? { imageTag } : {}) }) as never,
+        methodContext,
+      );
+    try {
+      const a = await imports(server.url('lab-a/image.tar'));
+      const b = await imports(server.url('lab-b/image.tar'));
+      const c = await imports(server.url('lab-c/image.tar'), 'brainstorm_plugin');
+      const d = await imports(server.url('lab-d/image.tar'));
+      expect(new Set([a.imageSha, b.imageSha, c.imageSha, d.imageSha]).size).toBe(4);
+      expect((await engine.listImages()).map(([name, id]) => [name, id]).sort()).toEqual(
+        [
+          [`image:${a.imageSha.slice(7, 19)}`, a.imageSha],
+          [`image:${b.imageSha.slice(7, 19)}`, b.imageSha],
+          ['brainstorm_plugin:latest', c.imageSha],
+          ['delta:4', d.imageSha],
+        ].sort(),
+      );
+    } finally {
+      await server.close();
+    }
   });
 
   // Point 14.
