@@ -178,7 +178,8 @@ export class FakeApptainer {
   }
 
   /**
-   * A conversion cut short, as internal/pkg/build/build.go@v1.5.3 (Full) handles SIGTERM: it
+   * A conversion cut short, as internal/pkg/build/build.go@v1.5.3 (Full) handles SIGTERM (a
+   * `docker://` pull converts through it too, internal/pkg/client/oci/pull.go@v1.5.3): it
    * removes its `build-temp-` folder in APPTAINER_TMPDIR (cleanUp) and exits 1. The SIF is written
    * at its destination as it goes (internal/pkg/build/assemblers/sif.go@v1.5.3), and a cut-short
    * one stays there.
