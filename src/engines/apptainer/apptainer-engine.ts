@@ -144,11 +144,7 @@ export class ApptainerEngine implements ContainerEngine {
           `Could not convert ${tarballPath}`,
           { signal: context.signal, graceMs: BUILD_GRACE_MS, env: this.buildEnv(false) },
         );
-        const name =
-          chosen ??
-          (origin.url
-            ? `${nameFromFile(new URL(origin.url).pathname, 'download')}:${(await sha256OfFile(scratch)).slice(7, 19)}`
-            : `${nameFromFile(tarballPath, 'image')}:${DEFAULT_TAG}`);
+        const name = chosen ?? (await unnamedArchiveName(tarballPath, scratch, origin.url));
         const record = await this.store.register(scratch, name);
         context.progress.end('SIF built');
         return { imageId: record.sha256, names: [name] };
@@ -389,6 +385,15 @@ const nameFromFile = (path: string, otherwise: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '_')
     .replace(/^[._-]+/, '') || otherwise;
+
+/**
+ * A download by its URL's file name and the first 12 hex digits of its image ID, as Docker
+ * shortens IDs: every download arrives as `image.tar`, and two URLs may end alike. A file by its name.
+ */
+const unnamedArchiveName = async (tarballPath: string, sif: string, url: string | undefined) =>
+  url
+    ? `${nameFromFile(new URL(url).pathname, 'download')}:${(await sha256OfFile(sif)).slice('sha256:'.length, 'sha256:'.length + 12)}`
+    : `${nameFromFile(tarballPath, 'image')}:${DEFAULT_TAG}`;
 
 const isNoSpace = (result: ProcessResult) => /no space left on device/i.test(result.all);
 
