@@ -1,4 +1,27 @@
+import { readFile } from 'node:fs/promises';
 import { defineConfig, type Options } from 'tsup';
+
+// undici's client loads its HTTP/2 half, and with it node:http2 and node:tls, when it loads: every
+// start would pay for them, and the bridge speaks HTTP/1.1 (the engines' sockets, plain or TLS
+// downloads without ALPN h2). Loaded at its first use instead; the build fails if undici changed.
+const UNDICI_CLIENT = /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/;
+const EAGER_H2 = "const connectH2 = require('./client-h2.js')";
+const lazyHttp2: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'lazy-undici-http2',
+  setup(build) {
+    build.onLoad({ filter: UNDICI_CLIENT }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      if (!source.includes(EAGER_H2)) throw new Error(`${path} no longer has: ${EAGER_H2}`);
+      return {
+        contents: source.replace(
+          EAGER_H2,
+          "const connectH2 = (...args) => require('./client-h2.js')(...args)",
+        ),
+        loader: 'js',
+      };
+    });
+  },
+};
 
 const shared: Options = {
   platform: 'node',
@@ -6,11 +29,13 @@ const shared: Options = {
   splitting: false,
   sourcemap: false,
   minify: true,
-  treeshake: true,
+  // esbuild's own tree shaking: Rollup's (tsup's `treeshake`) would run every lazily imported module at start.
+  treeshake: false,
   // One file with every dependency inside: it must run with no node_modules beside it.
   noExternal: [/.*/],
   // Each build replaces its own file only: the single executables in dist/bin stay.
   clean: false,
+  esbuildPlugins: [lazyHttp2],
 };
 
 export default defineConfig([

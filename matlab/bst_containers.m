@@ -96,6 +96,10 @@ if isBrainstorm
     end
 end
 [errMsg, result] = CallBridge(method, varargin, named, feedback, id, bridge);
+% Something the user should know once, such as a GPU asked for on a computer without one
+if isempty(errMsg) && isfield(result, 'notice')
+    fprintf('BST> %s\n', result.notice);
+end
 if isempty(errMsg) && isfield(result, field)
     value = result.(field);
     if strcmp(field, 'imageList')

@@ -1,19 +1,20 @@
 import packageJson from '../../package.json' with { type: 'json' };
-import { METHOD_SCHEMAS } from '../schemas/index.js';
 import { parseArgs } from './args.js';
-import { callOnce } from './call-command.js';
-import { doctor } from './doctor.js';
-import { helpText } from './help.js';
-import { pruneCommand } from './prune-command.js';
-import { serve } from './serve.js';
 
+// Each command loads its own code when chosen: serving never loads doctor's or help's, and
+// `--version` loads none.
 /** The command line, whichever way the bridge was started: `node` and the bundle, or a single executable. */
 export const runCli = async (argv: string[]): Promise<void> => {
   const command = parseArgs(argv);
   switch (command.kind) {
-    case 'help':
+    case 'help': {
+      const [{ helpText }, { METHOD_SCHEMAS }] = await Promise.all([
+        import('./help.js'),
+        import('../schemas/index.js'),
+      ]);
       process.stdout.write(helpText(packageJson.version, METHOD_SCHEMAS));
       break;
+    }
     case 'version':
       process.stdout.write(`${packageJson.version}\n`);
       break;
@@ -21,17 +22,25 @@ export const runCli = async (argv: string[]): Promise<void> => {
       process.stderr.write(`bst-containers: ${command.message}. See bst-containers --help.\n`);
       process.exitCode = 2;
       break;
-    case 'call':
+    case 'call': {
+      const { callOnce } = await import('./call-command.js');
       process.exitCode = await callOnce(command.method, command.params, command.verbose);
       break;
-    case 'doctor':
+    }
+    case 'doctor': {
+      const { doctor } = await import('./doctor.js');
       process.exitCode = await doctor(command.json);
       break;
-    case 'prune':
+    }
+    case 'prune': {
+      const { pruneCommand } = await import('./prune-command.js');
       process.exitCode = await pruneCommand(command);
       break;
-    case 'serve':
+    }
+    case 'serve': {
+      const { serve } = await import('./serve.js');
       await serve(command.verbose);
       break;
+    }
   }
 };

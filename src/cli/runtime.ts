@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { EngineSelector } from '../engines/engine-selector.js';
-import { methodTable } from '../methods/index.js';
+import { loadMethod } from '../methods/index.js';
 import { createDispatcher } from '../protocol/dispatcher.js';
 import type { Logger } from '../shared/logger.js';
 
@@ -8,5 +8,5 @@ import type { Logger } from '../shared/logger.js';
 export const createRuntime = (log: Logger) => {
   const engines = new EngineSelector();
   const tempRoot = process.env.BST_CONTAINERS_TMPDIR || tmpdir();
-  return { engines, dispatcher: createDispatcher(methodTable(), { engines, log, tempRoot }) };
+  return { engines, dispatcher: createDispatcher(loadMethod, { engines, log, tempRoot }) };
 };

@@ -1,33 +1,21 @@
-import { METHOD_SCHEMAS } from '../schemas/index.js';
+import type { MethodName } from '../schemas/method-names.js';
 import type { Method } from './define-method.js';
-import { execInContainer } from './exec-in-container.js';
-import { getContainerInfo } from './get-container-info.js';
-import { getEngine } from './get-engine.js';
-import { getImages } from './get-images.js';
-import { getOnlineManifest } from './get-online-manifest.js';
-import { getVersion } from './get-version.js';
-import { importImage } from './import-image.js';
-import { prune } from './prune.js';
-import { removeImage } from './remove-image.js';
-import { runContainer } from './run-container.js';
-import { stopContainer } from './stop-container.js';
 
-const HANDLERS = [
-  execInContainer,
-  getContainerInfo,
-  getEngine,
-  getImages,
-  getOnlineManifest,
-  getVersion,
-  importImage,
-  prune,
-  removeImage,
-  runContainer,
-  stopContainer,
-] as unknown as Method[];
-
-/** Every method by name, in the order of the schemas (the MATLAB subfunctions', then Prune and GetVersion). */
-export const methodTable = (): Map<string, Method> => {
-  const byName = new Map(HANDLERS.map((method) => [method.schema.name, method]));
-  return new Map(METHOD_SCHEMAS.map((schema) => [schema.name, byName.get(schema.name) as Method]));
+// Each handler, with its schema and the engines it calls, loads at the method's first call: a start
+// costs only what it uses (`npm run bench`, cold start).
+const LOADERS: { [Name in MethodName]: () => Promise<{ schema: { name: Name } }> } = {
+  GetEngine: async () => (await import('./get-engine.js')).getEngine,
+  GetImages: async () => (await import('./get-images.js')).getImages,
+  ImportImage: async () => (await import('./import-image.js')).importImage,
+  RunContainer: async () => (await import('./run-container.js')).runContainer,
+  ExecInContainer: async () => (await import('./exec-in-container.js')).execInContainer,
+  GetContainerInfo: async () => (await import('./get-container-info.js')).getContainerInfo,
+  StopContainer: async () => (await import('./stop-container.js')).stopContainer,
+  RemoveImage: async () => (await import('./remove-image.js')).removeImage,
+  GetOnlineManifest: async () => (await import('./get-online-manifest.js')).getOnlineManifest,
+  Prune: async () => (await import('./prune.js')).prune,
+  GetVersion: async () => (await import('./get-version.js')).getVersion,
 };
+
+export const loadMethod = async (name: MethodName): Promise<Method> =>
+  (await LOADERS[name]()) as unknown as Method;

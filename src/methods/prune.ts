@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { defaultSifFolder, scratchRoot } from '../engines/apptainer/sif-store.js';
 import { pruneTempFolders } from '../leftovers/temp-folders.js';
 import { prune as schema } from '../schemas/prune.js';
 import type { EngineName } from '../shared/engine-names.js';
@@ -37,6 +38,9 @@ export const prune = defineMethod(schema, async (params, context) => {
     context,
     !autoDetect,
   );
-  const temp = await pruneTempFolders([context.tempRoot, tmpdir(), runtimeRoot()], params.dryRun);
+  const temp = await pruneTempFolders(
+    [context.tempRoot, tmpdir(), runtimeRoot(), scratchRoot(defaultSifFolder())],
+    params.dryRun,
+  );
   return { containers, tempFolders: temp.folders, services: temp.servicePids, dryRun: params.dryRun };
 });

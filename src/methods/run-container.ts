@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+import { GpuRule } from '../engines/nvidia-gpu.js';
 import { runContainer as schema } from '../schemas/run-container.js';
 import { hostFolderNotMade } from '../shared/failures.js';
-import { findExecutable } from '../shared/find-executable.js';
 import type { VolumePair } from '../shared/volume-pair.js';
 import { defineMethod } from './define-method.js';
 
@@ -21,20 +21,25 @@ const ensureHostFolders = async (volumes: VolumePair[]) => {
   }
 };
 
+/** One per bridge: the host is looked at once per engine, and the user told once. */
+const gpuRule = new GpuRule();
+
 export const runContainer = defineMethod(schema, async (params, context) => {
   await ensureHostFolders(params.volumes);
-  return context.engines.run(params.engine, (found) =>
-    found.runContainer(
+  return context.engines.run(params.engine, async (found) => {
+    const gpu = await gpuRule.apply(found.name, params.useGpu);
+    const result = await found.runContainer(
       {
         containerName: params.containerName,
         image: params.imageSha,
         volumes: params.volumes,
         isDaemon: params.isDaemon,
         containerArgs: params.containerArgs,
-        useGpu: params.useGpu && findExecutable('nvidia-smi') !== undefined,
+        useGpu: gpu.useGpu,
         asImageUser: params.asImageUser ?? process.env.BST_CONTAINERS_IMAGE_USER === '1',
       },
       context,
-    ),
-  );
+    );
+    return gpu.notice ? { ...result, notice: gpu.notice } : result;
+  });
 });

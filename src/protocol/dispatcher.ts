@@ -1,5 +1,6 @@
 import type { Method } from '../methods/define-method.js';
 import type { MethodServices } from '../methods/method-context.js';
+import { isMethodName, METHOD_NAMES, type MethodName } from '../schemas/method-names.js';
 import { unknownMethod } from '../shared/failures.js';
 import type { Progress, WorkContext } from '../shared/work-context.js';
 import { parseParams } from './params.js';
@@ -16,20 +17,28 @@ export interface CallChannel {
 }
 
 export interface Dispatcher {
-  methodNames: string[];
   /** Runs one call: the result, or a ResponseError that says what went wrong. */
   invoke(name: string, rawParams: unknown, channel: CallChannel): Promise<unknown>;
 }
 
 /** The one way a call is made, for the server and for `bst-containers call` alike. */
-export const createDispatcher = (methods: Map<string, Method>, services: MethodServices): Dispatcher => {
-  const methodNames = [...methods.keys()];
+export const createDispatcher = (
+  loadMethod: (name: MethodName) => Promise<Method>,
+  services: MethodServices,
+): Dispatcher => {
+  const loaded = new Map<MethodName, Method>();
+  const methodOf = async (name: string): Promise<Method> => {
+    if (!isMethodName(name)) throw unknownMethod(name, METHOD_NAMES);
+    const known = loaded.get(name);
+    if (known) return known;
+    const method = await loadMethod(name);
+    loaded.set(name, method);
+    return method;
+  };
   return {
-    methodNames,
     async invoke(name, rawParams, channel) {
       try {
-        const method = methods.get(name);
-        if (!method) throw unknownMethod(name, methodNames);
+        const method = await methodOf(name);
         const params = parseParams(method, rawParams);
         const token = params.progressToken as ProgressToken | undefined;
         return await method.handler(params as never, {

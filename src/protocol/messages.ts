@@ -1,4 +1,4 @@
-import type { Message } from 'vscode-jsonrpc/node.js';
+import type { Message } from 'vscode-jsonrpc/lib/common/api.js';
 
 export type RequestId = string | number;
 

@@ -1,4 +1,4 @@
-import { ResponseError } from 'vscode-jsonrpc/node.js';
+import { ResponseError } from 'vscode-jsonrpc/lib/common/api.js';
 import { isBridgeError } from '../shared/bridge-error.js';
 import { cancelled, unexpected } from '../shared/failures.js';
 

@@ -6,7 +6,8 @@ import {
   type MessageReader,
   type MessageWriter,
   ResponseError,
-} from 'vscode-jsonrpc/node.js';
+} from 'vscode-jsonrpc/lib/common/api.js';
+import NodeRuntime from 'vscode-jsonrpc/lib/node/ril.js';
 import { internalFault } from '../shared/failures.js';
 import type { Logger } from '../shared/logger.js';
 import { CallsInFlight } from './calls-in-flight.js';
@@ -14,6 +15,13 @@ import type { CallChannel, Dispatcher } from './dispatcher.js';
 import type { LineIntake } from './line-intake.js';
 import { createProgress, type ProgressToken } from './progress.js';
 import { DRAIN_MS } from './shutdown-timing.js';
+
+// vscode-jsonrpc's Node entry would also load what its socket and pipe transports need (crypto, net,
+// os), which the bridge does not use, on every start; its common part runs on the Node runtime
+// layer installed here, as that entry does.
+// A CommonJS module's default: Node's loader gives module.exports, a test runner's interop its
+// `default` property; either way the same runtime layer.
+(NodeRuntime.default ?? (NodeRuntime as unknown as typeof NodeRuntime.default)).install();
 
 /** A transport's reader that holds messages until the connection takes them (its flow control). */
 export interface QueueingReader extends MessageReader {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ENGINE_NAMES } from '../shared/engine-names.js';
+import type { MethodName } from './method-names.js';
 
 /** Parameters every method takes besides its own. */
 const commonParams = {
@@ -19,16 +20,16 @@ const commonParams = {
  * handler and no engine, so a client can import the schemas alone.
  */
 export interface MethodSchema<Shape extends z.ZodRawShape = z.ZodRawShape, Result = unknown> {
-  name: string;
+  name: MethodName;
   summary: string;
   /** The method's own parameters, in MATLAB argument order (used for params by position). */
   params: Shape;
   result: z.ZodType<Result>;
 }
 
-export const defineSchema = <Shape extends z.ZodRawShape, Result>(
-  schema: MethodSchema<Shape, Result>,
-): MethodSchema<Shape, Result> => schema;
+export const defineSchema = <Name extends MethodName, Shape extends z.ZodRawShape, Result>(
+  schema: MethodSchema<Shape, Result> & { name: Name },
+): MethodSchema<Shape, Result> & { name: Name } => schema;
 
 /** The params a handler receives: the method's own and the common ones, validated and transformed. */
 export type ParamsOf<Schema extends MethodSchema> =

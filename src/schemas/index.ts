@@ -6,22 +6,26 @@ import { getImages } from './get-images.js';
 import { getOnlineManifest } from './get-online-manifest.js';
 import { getVersion } from './get-version.js';
 import { importImage } from './import-image.js';
+import { METHOD_NAMES, type MethodName } from './method-names.js';
 import { prune } from './prune.js';
 import { removeImage } from './remove-image.js';
 import { runContainer } from './run-container.js';
 import { stopContainer } from './stop-container.js';
 
-/** Brainstorm's bst_containers set, named exactly as the MATLAB subfunctions, then Prune and GetVersion. */
-export const METHOD_SCHEMAS = [
-  getEngine,
-  getImages,
-  importImage,
-  runContainer,
-  execInContainer,
-  getContainerInfo,
-  stopContainer,
-  removeImage,
-  getOnlineManifest,
-  prune,
-  getVersion,
-] as unknown as MethodSchema[];
+/** Each name's schema; the type makes every name have one, under its own name. */
+const SCHEMAS: { [Name in MethodName]: { name: Name } } = {
+  GetEngine: getEngine,
+  GetImages: getImages,
+  ImportImage: importImage,
+  RunContainer: runContainer,
+  ExecInContainer: execInContainer,
+  GetContainerInfo: getContainerInfo,
+  StopContainer: stopContainer,
+  RemoveImage: removeImage,
+  GetOnlineManifest: getOnlineManifest,
+  Prune: prune,
+  GetVersion: getVersion,
+};
+
+/** Every method's schema, in the order of METHOD_NAMES. */
+export const METHOD_SCHEMAS = METHOD_NAMES.map((name) => SCHEMAS[name]) as MethodSchema[];

@@ -45,12 +45,22 @@ export const runContainer = defineSchema({
       .describe('Bind mounts as [[hostPath, containerPath], ...]; host paths are absolute.'),
     isDaemon: flag.default(false).describe('true/1: keep it running for ExecInContainer (default false).'),
     containerArgs,
-    useGpu: flag.default(false).describe('Ask for every GPU when nvidia-smi is found on the host.'),
+    useGpu: flag
+      .default(false)
+      .describe(
+        'Ask for every GPU when the host has an NVIDIA GPU; without one, start without (and say so once).',
+      ),
     asImageUser: flag
       .optional()
       .describe(
         "true/1: run as the image's own user (root for most), for images that need it; files written in binds are then that user's. Default: BST_CONTAINERS_IMAGE_USER=1, else false: on rootful Docker on Linux, with a bridge that is not root, the container runs as the caller's uid:gid.",
       ),
   },
-  result: z.object({ cmdout: z.string().optional() }),
+  result: z.object({
+    cmdout: z.string().optional(),
+    notice: z
+      .string()
+      .optional()
+      .describe('Said once per engine when useGpu was asked and the host has no GPU: the shim prints it.'),
+  }),
 });

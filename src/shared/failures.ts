@@ -5,7 +5,7 @@
 import { BridgeError } from './bridge-error.js';
 import { ENGINE_LABELS, type EngineName } from './engine-names.js';
 import { ErrorCode } from './error-codes.js';
-import { MAX_HEADER_KIB, MAX_REDIRECTS } from './http.js';
+import { MAX_HEADER_KIB, MAX_REDIRECTS } from './http-limits.js';
 import { stallTimeoutMs } from './stall-timeout.js';
 import { tail } from './tail.js';
 
@@ -117,6 +117,17 @@ export const outputStreamCut = (engine: EngineName, location: string, containerN
     { data: { engine, location, engineMessage: 'output stream closed while the command ran' } },
   );
 
+/**
+ * -32002: the program found is a release without the flags the bridge uses, or not one it knows
+ * (Singularity before SingularityCE, SingularityPRO).
+ */
+export const apptainerUnsupported = (program: string, printed: string) =>
+  new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `${program} is ${printed.trim() || 'a program that printed no version'}: bst-containers needs Apptainer 1.0 or newer, or SingularityCE 3.9 or newer. Load a newer one (\`module avail apptainer\`, then \`module load apptainer\`) or ask the site to install it.`,
+    { data: { engine: 'apptainer', location: program, engineMessage: printed } },
+  );
+
 /** -32001, data `{engine, looked?}`: a named engine that is not installed. */
 export const engineNotFound = (engine: EngineName, looked?: string, cause?: unknown) =>
   new BridgeError(
@@ -142,6 +153,56 @@ export const engineRefused = (
   new BridgeError(ErrorCode.EngineFailed, `${what}: ${tail(engineMessage)}`, {
     data: { engineMessage, ...details },
   });
+
+/**
+ * -32004: Apptainer ran out of room. Pulls and builds write in its temp folder and its cache, the
+ * SIF goes to the bridge's store: each has a variable that can point it at scratch space.
+ */
+export const apptainerNoSpace = (what: string, engineMessage: string, exitCode: number) =>
+  new BridgeError(
+    ErrorCode.EngineFailed,
+    `${what}: no space left on device. Point APPTAINER_TMPDIR (or BST_CONTAINERS_TMPDIR) at a folder on scratch space for the build, APPTAINER_CACHEDIR for the layer cache, and BST_CONTAINERS_APPTAINER_CACHE for the SIF files, then retry. (${tail(engineMessage, 500)})`,
+    { data: { engineMessage, exitCode } },
+  );
+
+/**
+ * -32004: \`instance start\` refused for /proc mounted with hidepid on a setuid install, and again
+ * with --userns (internal/pkg/runtime/launch/launcher_linux.go@v1.5.3).
+ */
+export const instanceHidepid = (name: string, engineMessage: string, exitCode: number) =>
+  new BridgeError(
+    ErrorCode.EngineFailed,
+    `Could not start instance ${name}: /proc is mounted with hidepid on this host and Apptainer is installed setuid, and starting it in a user namespace (--userns) failed too. Ask the site to allow unprivileged user namespaces, or to mount /proc with hidepid=0; or run without isDaemon. (${tail(engineMessage, 500)})`,
+    { data: { engineMessage, exitCode } },
+  );
+
+/** -32004: an Apptainer without \`run --no-eval\` would evaluate these arguments as shell words. */
+export const argumentsWouldBeEvaluated = (version: string, args: string[]) =>
+  new BridgeError(
+    ErrorCode.EngineFailed,
+    `Apptainer ${version} evaluates run arguments in the image's runscript ($, quotes, backticks, \\), and these have such characters: ${args.join(' ')}. Use Apptainer 1.1 or newer (SingularityCE 3.10 or newer), which can pass them as they are.`,
+    { data: { engineMessage: `no --no-eval in ${version}` } },
+  );
+
+/** -32602: a bind that Apptainer's --bind syntax cannot carry. */
+export const bindNotPossible = (problem: string) =>
+  invalidParams(
+    'RunContainer',
+    `volumes: ${problem}, which Apptainer's --bind cannot carry. Rename the folder, or bind a parent folder that has no such character.`,
+  );
+
+/** doctor's line on the GPU rule. */
+export const gpuStatus = (hasGpu: boolean) =>
+  hasGpu
+    ? 'GPU: an NVIDIA GPU was found; useGpu gives containers every GPU.'
+    : 'GPU: no NVIDIA GPU found (no /dev/nvidia* device, `nvidia-smi -L` lists none); useGpu starts containers without a GPU.';
+
+/**
+ * Said once per engine when useGpu was asked on a host with no NVIDIA GPU: the container starts
+ * without one, as Brainstorm's preference means "use the GPU when there is one".
+ */
+export const noGpuNotice = (engine: EngineName) =>
+  `No NVIDIA GPU was found on this computer (no /dev/nvidia* device, \`nvidia-smi -L\` lists none): ${ENGINE_LABELS[engine]} containers start without a GPU.`;
 
 /** -32010, data `{engineMessage?}`. */
 export const containerNotFound = (name: string, engineMessage?: string) =>
@@ -177,11 +238,17 @@ export const containerNotRunning = (name: string, engineMessage?: string) =>
     data: engineMessage === undefined ? {} : { engineMessage },
   });
 
+/** 128+N is death by signal N, as a shell and Docker report it: 137 is SIGKILL (often out of memory). */
+const exitCodeText = (exitCode: number) =>
+  exitCode > 128 && exitCode < 160
+    ? `${exitCode} (killed by signal ${exitCode - 128}${exitCode === 137 ? ', often out of memory or a job limit' : ''})`
+    : `${exitCode}`;
+
 /** -32020, data `{exitCode, output}`: a non-daemon container's entrypoint failed. */
 export const containerExited = (name: string, exitCode: number, output: string) =>
   new BridgeError(
     ErrorCode.CommandFailed,
-    `Container ${name} exited with code ${exitCode}${output.trim() ? `: ${tail(output)}` : ''}`,
+    `Container ${name} exited with code ${exitCodeText(exitCode)}${output.trim() ? `: ${tail(output)}` : ''}`,
     { data: { exitCode, output } },
   );
 
@@ -192,7 +259,7 @@ export const containerExited = (name: string, exitCode: number, output: string) 
 export const commandFailed = (name: string, exitCode: number, output: string, containerStopped = false) => {
   const what = containerStopped
     ? `was killed (exit code ${exitCode}): container ${name} stopped while it ran`
-    : `failed with exit code ${exitCode} in container ${name}`;
+    : `failed with exit code ${exitCodeText(exitCode)} in container ${name}`;
   return new BridgeError(
     ErrorCode.CommandFailed,
     `Command ${what}${output.trim() ? `: ${tail(output)}` : ' (it printed nothing)'}`,
@@ -268,7 +335,7 @@ export const invalidParams = (method: string, why: string) =>
   new BridgeError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${why}`);
 
 /** -32601. */
-export const unknownMethod = (method: string, known: string[]) =>
+export const unknownMethod = (method: string, known: readonly string[]) =>
   new BridgeError(ErrorCode.MethodNotFound, `Unknown method ${method}. Methods: ${known.join(', ')}`);
 
 /** -32603: the bridge is going down on a fault it cannot recover from. */

@@ -11,6 +11,7 @@ import Client from 'undici/lib/dispatcher/client.js';
 import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import redirectInterceptor from 'undici/lib/interceptor/redirect.js';
+import { MAX_REDIRECTS } from './http-limits.js';
 import { stallTimeoutMs } from './stall-timeout.js';
 
 // What undici's index does: `request()` and the other calls are methods of every dispatcher.
@@ -18,10 +19,6 @@ Object.assign(DispatcherBase.prototype, requestApi);
 
 export type { Dispatcher };
 export { Agent, Client, Pool };
-
-export const MAX_REDIRECTS = 5;
-/** Node's own limit on an answer's header block (`--max-http-header-size`), which undici keeps. */
-export const MAX_HEADER_KIB = 16;
 
 type UrlRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
   method?: Dispatcher.HttpMethod;

@@ -4,7 +4,7 @@ import {
   type DataCallback,
   type Disposable,
   type Message,
-} from 'vscode-jsonrpc/node.js';
+} from 'vscode-jsonrpc/lib/common/api.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** Messages read but not yet taken by the connection, past which reading pauses. */

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import { AbstractMessageWriter, type Message } from 'vscode-jsonrpc/node.js';
+import { AbstractMessageWriter, type Message } from 'vscode-jsonrpc/lib/common/api.js';
 
 /**
  * Writes one JSON text per line. The stream keeps the order; lines written in the same tick go

@@ -1,58 +1,291 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import type { ProcessResult, ProcessRunner } from '../../src/engines/apptainer/process-runner.js';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import {
+  type ProcessOptions,
+  type ProcessResult,
+  type ProcessRunner,
+  runProcess,
+} from '../../src/engines/apptainer/process-runner.js';
 import { repoRoot } from './paths.js';
 
 const fixture = (name: string) => readFileSync(`${repoRoot}test/fixtures/apptainer/${name}`, 'utf8');
-const ok = (stdout = '', all = stdout): ProcessResult => ({ exitCode: 0, stdout, all });
+const fill = (text: string, values: Record<string, string>) =>
+  Object.entries(values).reduce((filled, [key, value]) => filled.replaceAll(`{{${key}}}`, value), text);
+
+/** `FLAVOUR VERSION`, as `--version` prints them: the releases the fake can behave as. */
+export type FakeRelease =
+  | 'apptainer 1.5.3'
+  | 'apptainer 1.3.6'
+  | 'apptainer 1.1.0'
+  | 'apptainer 1.0.0'
+  | 'singularity-ce 4.5.1'
+  | 'singularity-ce 4.0.0'
+  | 'singularity-ce 3.10.0'
+  | 'singularity-ce 3.9.0'
+  | 'singularity 3.8.7';
+
+/** The switch: BST_FAKE_APPTAINER_RELEASE makes the fake behave as an older release. */
+const DEFAULT_RELEASE =
+  (process.env.BST_FAKE_APPTAINER_RELEASE as FakeRelease | undefined) ?? 'apptainer 1.5.3';
+
+const releaseFrom = (release: FakeRelease) => {
+  const [flavour = '', version = ''] = release.split(' ');
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const from = (apptainer: [number, number], singularityCe: [number, number]) => {
+    const [fromMajor, fromMinor] = flavour === 'apptainer' ? apptainer : singularityCe;
+    return flavour !== 'singularity' && (major > fromMajor || (major === fromMajor && minor >= fromMinor));
+  };
+  return {
+    // cmd/internal/cli/action_flags.go: --no-eval from apptainer v1.1.0, SingularityCE v3.10.0.
+    hasNoEval: from([1, 1], [3, 10]),
+    // internal/pkg/ociimage/sourcesink.go@v1.5.3: docker-archive read by ggcr's tarball, no gzip, from
+    // apptainer v1.4.0 (containers/image before), SingularityCE v4.1.0.
+    archiveWithoutGzip: from([1, 4], [4, 1]),
+  };
+};
+
+const exited = (exitCode: number, stdout: string, stderr: string): ProcessResult => ({
+  exitCode,
+  stdout,
+  stderr,
+  all: stdout + stderr,
+});
+
+/** pkg/sylog/sylog.go@v1.5.3: Fatalf prints `FATAL:   ` and exits 255. */
+const fatal = (message: string) => exited(255, '', `FATAL:   ${message}\n`);
 
 /**
- * Stands in for the `apptainer` program (not installable here): records every command line and
- * answers with the documented outputs of test/fixtures/apptainer. `pull` and `build` write a
- * small file where the SIF would be, so the engine's own file handling runs for real.
+ * Stands in for the `apptainer` program (not installable here), as its source prints: the same
+ * text on the same stream with the same exit code (test/fixtures/apptainer/README.md names the
+ * source of each). Apptainer 1.5.3 by default; `release` (or BST_FAKE_APPTAINER_RELEASE) makes it
+ * an older one. `pull` and `build` write a small file where the SIF would be, so the engine's own
+ * file handling runs for real; `exec` runs its command on this host, in a process group of its
+ * own as in an instance, so that cancelling it can be checked for real.
  */
 export class FakeApptainer {
   readonly calls: string[][] = [];
+  /** The extra environment each call was given, in the order of `calls`. */
+  readonly envs: Record<string, string>[] = [];
   readonly instances = new Map<string, string>();
-  execOutput = 'hello from the instance\n';
-  execExitCode = 0;
+  readonly release: FakeRelease;
+  runOutput = 'hello from the runscript\n';
+  runExitCode = 0;
+  /** The runscript's process dies of this signal: Apptainer re-raises it (master_linux.go@v1.5.3). */
+  runKilledBy: number | undefined;
+  /** The host has NVIDIA device files and libraries for --nv. */
+  gpu = false;
+  /** A setuid install with /proc mounted hidepid (launcher_linux.go@v1.5.3). */
+  hidepid = false;
+  /** Whether unprivileged user namespaces are allowed (for --userns). */
+  userns = true;
+  /** The disk under the cache or temp folder is full. */
+  diskFull = false;
+  /** The instance stops between the engine's check and its exec (`instance stop` elsewhere). */
+  stopBeforeNextExec = false;
+  /**
+   * Pulls and builds run until cancelled, then take this long to clean up: as a real program,
+   * the bridge's own runner gives it SIGTERM, the grace, then SIGKILL.
+   */
+  slowCleanupMs: number | undefined;
+
+  constructor(release: FakeRelease = DEFAULT_RELEASE) {
+    this.release = release;
+  }
 
   readonly run: ProcessRunner = async (_file, args, options = {}) => {
     this.calls.push(args);
-    const [verb, sub] = args;
-    if (verb === '--version') return ok(fixture('version.txt'));
-    if (verb === 'pull' || verb === 'build') {
-      const target = args.at(-2) as string;
-      await writeFile(target, `SIF built from ${args.at(-1)}`);
-      return ok();
+    this.envs.push(options.env ?? {});
+    const quiet = args[0] === '-q';
+    const [verb, sub, ...rest] = quiet ? args.slice(1) : args;
+    const result = await this.answer(verb, sub, rest, options);
+    // -q: errors only (pkg/sylog); cobra's own `Error for command` lines are not sylog's.
+    const stderr = quiet
+      ? result.stderr
+          .split(/(?<=\n)/)
+          .filter((line) => !/^(INFO|WARNING|VERBOSE|DEBUG):/.test(line))
+          .join('')
+      : result.stderr;
+    return exited(result.exitCode, result.stdout, stderr);
+  };
+
+  private async answer(
+    verb: string | undefined,
+    sub: string | undefined,
+    rest: string[],
+    options: ProcessOptions,
+  ): Promise<ProcessResult> {
+    const release = releaseFrom(this.release);
+    const args = [sub ?? '', ...rest];
+    if (verb === '--version') return exited(0, `${this.release.replace(' ', ' version ')}\n`, '');
+    if (verb === 'pull') return this.pull(args, options);
+    if (verb === 'build') return this.build(args, release.archiveWithoutGzip, options);
+    if (verb === 'instance' && sub === 'list') return this.list(rest.filter((arg) => !arg.startsWith('-')));
+    if (verb === 'instance' && sub === 'start') return this.start(rest);
+    if (verb === 'instance' && sub === 'stop') return this.stop(rest);
+    if (verb === 'exec') return this.exec(args, options);
+    if (verb === 'run') {
+      if (args.includes('--no-eval') && !release.hasNoEval) {
+        return exited(1, '', fixture('run-no-eval-unknown.txt'));
+      }
+      return this.runscript(options);
     }
-    if (verb === 'instance' && sub === 'list') {
-      const named = args.length > 3 ? (args.at(-1) as string) : undefined;
-      const listed = [...this.instances].filter(([name]) => !named || name === named);
-      if (listed.length === 0) return ok(fixture('instance-list-empty.json'));
-      const one = (name: string, sif: string) =>
-        JSON.parse(fixture('instance-list-one.json').replaceAll('{{NAME}}', name).replaceAll('{{SIF}}', sif))
-          .instances[0];
-      // The documented format: `{"instances": [...]}`, tab-indented as Go's encoder writes it.
-      return ok(
-        `${JSON.stringify({ instances: listed.map(([name, sif]) => one(name, sif)) }, null, '\t')}\n`,
+    return exited(1, '', `unexpected command: ${[verb, ...args].join(' ')}\n`);
+  }
+
+  private async pull(args: string[], options: ProcessOptions): Promise<ProcessResult> {
+    const source = args.at(-1) as string;
+    // containers/image's docker.ParseReference (apptainer go.mod@v1.5.3) refuses name:tag@digest.
+    if (/:[^/@]+@sha256:/.test(source.replace(/^docker:\/\/[^/]+\//, ''))) {
+      return fatal('Docker references with both a tag and digest are currently not supported');
+    }
+    if (this.diskFull)
+      return fatal('While making image from oci registry: write /tmp: no space left on device');
+    if (this.slowCleanupMs !== undefined) return this.slowConversion(args.at(-2) as string, options);
+    await writeFile(args.at(-2) as string, `SIF built from ${source}`);
+    return exited(0, '', 'INFO:    Converting OCI blobs to SIF format\nINFO:    Creating SIF file...\n');
+  }
+
+  private async build(
+    args: string[],
+    archiveWithoutGzip: boolean,
+    options: ProcessOptions,
+  ): Promise<ProcessResult> {
+    const source = args.at(-1) as string;
+    // docker-archive:<path>[:tag], cut at the first two `:` (internal/pkg/ociimage/fetch.go@v1.5.3).
+    const path = source.split(':')[1] as string;
+    const content = await readFile(path).catch(() => undefined);
+    if (!content) {
+      return fatal(
+        `While performing build: error reading the docker archive file: open ${path}: no such file or directory`,
       );
     }
-    if (verb === 'instance' && sub === 'start') {
-      this.instances.set(args.at(-1) as string, args.at(-2) as string);
-      return ok('', fixture('instance-start.txt'));
+    if (this.diskFull) return fatal('While performing build: write /tmp/build-temp: no space left on device');
+    if (archiveWithoutGzip && content[0] === 0x1f && content[1] === 0x8b) {
+      return fatal('While performing build: conveyor failed to get: archive/tar: invalid tar header');
     }
-    if (verb === 'instance' && sub === 'stop') {
-      const name = args.at(-1) as string;
-      const sif = this.instances.get(name);
-      if (!sif) return { exitCode: 255, stdout: '', all: fixture('instance-stop-missing.txt') };
+    if (this.slowCleanupMs !== undefined) return this.slowConversion(args.at(-2) as string, options);
+    const sha = createHash('sha256').update(content).digest('hex');
+    await writeFile(args.at(-2) as string, `SIF built from an archive of sha256 ${sha}`);
+    return exited(
+      0,
+      '',
+      'INFO:    Starting build...\nINFO:    Creating SIF file...\nINFO:    Build complete\n',
+    );
+  }
+
+  /**
+   * A conversion cut short, as internal/pkg/build/build.go@v1.5.3 (Full) handles SIGTERM (a
+   * `docker://` pull converts through it too, internal/pkg/client/oci/pull.go@v1.5.3): it
+   * removes its `build-temp-` folder in APPTAINER_TMPDIR (cleanUp) and exits 1. The SIF is written
+   * at its destination as it goes (internal/pkg/build/assemblers/sif.go@v1.5.3), and a cut-short
+   * one stays there.
+   */
+  private async slowConversion(destination: string, options: ProcessOptions): Promise<ProcessResult> {
+    const buildTemp = await mkdtemp(join(options.env?.APPTAINER_TMPDIR ?? tmpdir(), 'build-temp-'));
+    const cleanupSeconds = String((this.slowCleanupMs ?? 0) / 1000);
+    return runProcess(
+      'sh',
+      [
+        '-c',
+        'trap \'sleep "$3"; rm -rf "$2"; exit 1\' TERM; printf "part of a SIF" > "$1"; while :; do sleep 1; done',
+        'sh',
+        destination,
+        buildTemp,
+        cleanupSeconds,
+      ],
+      options,
+    );
+  }
+
+  /** internal/app/apptainer/instance_linux.go@v1.5.3: a Go encoder with tab indentation. */
+  private list([named]: string[]): ProcessResult {
+    const listed = [...this.instances].filter(([name]) => !named || name === named);
+    if (listed.length === 0) return exited(0, fixture('instance-list-empty.json'), '');
+    const one = (name: string, sif: string) =>
+      JSON.parse(fill(fixture('instance-list-one.json'), { NAME: name, SIF: sif })).instances[0];
+    const instances = listed.map(([name, sif]) => one(name, sif));
+    return exited(0, `${JSON.stringify({ instances }, null, '\t')}\n`, '');
+  }
+
+  private start(args: string[]): ProcessResult {
+    const name = args.at(-1) as string;
+    const sif = args.at(-2) as string;
+    if (this.instances.has(name))
+      return exited(255, '', fill(fixture('instance-start-exists.txt'), { NAME: name }));
+    if (this.hidepid && !args.includes('--userns'))
+      return exited(255, '', fixture('instance-start-hidepid.txt'));
+    if (args.includes('--userns') && !this.userns) {
+      return fatal('could not use user namespace, not allowed on this host (max_user_namespaces is 0)');
+    }
+    const warnings = args.includes('--nv') && !this.gpu ? fixture('nv-no-gpu.txt') : '';
+    this.instances.set(name, sif);
+    return exited(0, '', warnings + fixture('instance-start.txt'));
+  }
+
+  /** cmd/internal/cli/apptainer.go@v1.5.3: an error of the command is cobra's, exit 1, with usage. */
+  private stop(args: string[]): ProcessResult {
+    const name = args.at(-1) as string;
+    const sif = this.instances.get(name);
+    if (!sif) return exited(1, '', fixture('instance-stop-missing.txt'));
+    this.instances.delete(name);
+    return exited(0, '', fill(fixture('instance-stop.txt'), { NAME: name, SIF: sif }));
+  }
+
+  /** internal/pkg/instance/instance_linux.go@v1.5.3 (Get): a missing instance is FATAL, 255. */
+  private async exec(args: string[], options: ProcessOptions): Promise<ProcessResult> {
+    const [target = '', program = '', ...programArgs] = args;
+    const name = target.replace(/^instance:\/\//, '');
+    if (this.stopBeforeNextExec) {
+      this.stopBeforeNextExec = false;
       this.instances.delete(name);
-      return ok('', fixture('instance-stop.txt').replaceAll('{{NAME}}', name).replaceAll('{{SIF}}', sif));
     }
-    if (verb === 'exec' || verb === 'run') {
-      options.onOutput?.('stdout', this.execOutput);
-      return { exitCode: this.execExitCode, stdout: this.execOutput, all: this.execOutput };
+    if (!this.instances.has(name)) return exited(255, '', fill(fixture('exec-missing.txt'), { NAME: name }));
+    return execInInstance(program, programArgs, options);
+  }
+
+  private async runscript(options: ProcessOptions): Promise<ProcessResult> {
+    if (this.runKilledBy !== undefined) {
+      // Apptainer re-raises its contained process's signal on itself (internal/app/starter/
+      // master_linux.go@v1.5.3): a real program prints the output, then dies of that signal,
+      // with no exit code, and the bridge's own runner says what that is.
+      return runProcess(
+        'sh',
+        ['-c', 'printf %s "$1"; kill -s "$2" $$', 'sh', this.runOutput, String(this.runKilledBy)],
+        options,
+      );
     }
-    return { exitCode: 1, stdout: '', all: `unexpected command: ${args.join(' ')}` };
-  };
+    return exited(this.runExitCode, this.runOutput, '');
+  }
 }
+
+/**
+ * The command in its own process group, as in the instance; killing `apptainer exec` (a cancel)
+ * reaches only its direct child, and what that started runs on.
+ */
+const execInInstance = async (
+  program: string,
+  args: string[],
+  options: ProcessOptions,
+): Promise<ProcessResult> => {
+  const subprocess = execa(program, args, {
+    reject: false,
+    stdin: 'ignore',
+    detached: true,
+    stripFinalNewline: false,
+  });
+  subprocess.stdout?.on('data', (chunk: Buffer) => options.onOutput?.('stdout', chunk.toString('utf8')));
+  subprocess.stderr?.on('data', (chunk: Buffer) => options.onOutput?.('stderr', chunk.toString('utf8')));
+  const killChild = () => subprocess.kill('SIGKILL');
+  options.signal?.addEventListener('abort', killChild, { once: true });
+  try {
+    const result = await subprocess;
+    if (options.signal?.aborted) throw options.signal.reason;
+    return exited(result.exitCode ?? 255, String(result.stdout), String(result.stderr));
+  } finally {
+    options.signal?.removeEventListener('abort', killChild);
+  }
+};

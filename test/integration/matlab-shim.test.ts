@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE, engineCli } from '../helpers/engine-cli.js';
 import { type FileServer, startFileServer } from '../helpers/file-server.js';
+import { HOST_GPU } from '../helpers/host.js';
 import { runOctave, startOctaveSession } from '../helpers/octave.js';
 import {
   BASE_IMAGE,
@@ -100,7 +101,11 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
   it("passes Brainstorm's engine and GPU settings, and the bridge ends when Octave exits", async () => {
     const fakeBin = join(folder, 'bin');
     await mkdir(fakeBin);
-    await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
+    // It lists a GPU that this host lacks: the bridge then asks the engine for it.
+    await writeFile(
+      join(fakeBin, 'nvidia-smi'),
+      "#!/bin/sh\necho 'GPU 0: NVIDIA Stand-in (UUID: GPU-00000000-0000-0000-0000-000000000000)'\n",
+    );
     await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
     await giveToCaller(fakeBin);
     const run = await runOctave('test_shim_settings', {
@@ -129,6 +134,15 @@ describe(`matlab/bst_containers.m in GNU Octave against the real ${ENGINE}`, () 
       env: { BST_TEST_TARBALL: NESTED_TARBALL },
     });
     expectPassed(run);
+  });
+
+  it("tells the user once when Brainstorm's GPU setting meets a computer without a GPU", async () => {
+    expectPassed(
+      await runOctave('test_shim_gpu', {
+        brainstorm: true,
+        env: { BST_TEST_BASE_IMAGE: BASE_IMAGE, BST_TEST_HOST_GPU: HOST_GPU ? '1' : '' },
+      }),
+    );
   });
 
   it("runs Brainstorm's plugin lifecycle call by call", async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { ENGINE, engineCli, engineCliOk, removeContainer } from '../helpers/engine-cli.js';
 import { HOST_GPU } from '../helpers/host.js';
-import { BASE_IMAGE, callerPath, callerTempDir } from '../helpers/paths.js';
+import { BASE_IMAGE, callerPath, callerTempDir, giveToCaller } from '../helpers/paths.js';
 
 const FAILING_IMAGE = 'bst-test/failing:1';
 
@@ -160,7 +160,7 @@ describe(`RunContainer details on ${ENGINE}`, () => {
     expect(await engineCliOk('container', 'inspect', 'bst_run-refused')).toBe(false);
   });
 
-  describe(`useGpu, on this host ${HOST_GPU ? `with nvidia-smi (${HOST_GPU})` : 'without nvidia-smi'}`, () => {
+  describe(`useGpu, on this host ${HOST_GPU ? 'with an NVIDIA GPU' : 'without a GPU'}`, () => {
     const GPU_REQUEST =
       ENGINE === 'docker' ? '{{json .HostConfig.DeviceRequests}}' : '{{json .HostConfig.Devices}}';
     /** What `inspect` shows of a request for every GPU. */
@@ -168,38 +168,81 @@ describe(`RunContainer details on ${ENGINE}`, () => {
       ENGINE === 'docker'
         ? [expect.objectContaining({ Driver: '', Count: -1, Capabilities: [['gpu']] })]
         : [expect.objectContaining({ PathOnHost: 'nvidia.com/gpu=all' })];
-    let fakeBin: string;
-
-    beforeAll(async () => {
-      fakeBin = await callerTempDir('bst-gpu-bin-');
-      await writeFile(join(fakeBin, 'nvidia-smi'), '#!/bin/sh\nexit 0\n');
-      await chmod(join(fakeBin, 'nvidia-smi'), 0o755);
-    });
+    const noGpu = ENGINE === 'docker' ? null : [];
+    /** Folders with a stand-in `nvidia-smi` printing `listing` for `-L`. */
+    const fakeBins: string[] = [];
+    const nvidiaSmiListing = async (listing: string) => {
+      const folder = await callerTempDir('bst-gpu-bin-');
+      fakeBins.push(folder);
+      await writeFile(join(folder, 'nvidia-smi'), `#!/bin/sh\nprintf '%s' '${listing}'\n`);
+      await chmod(join(folder, 'nvidia-smi'), 0o755);
+      await giveToCaller(folder);
+      return folder;
+    };
 
     afterAll(async () => {
       await removeContainer('bst_run-gpu');
-      await rm(fakeBin, { recursive: true, force: true });
-    });
-
-    it(HOST_GPU ? 'asks the engine for every GPU' : 'is dropped, as in the seed', async () => {
-      await removeContainer('bst_run-gpu');
-      await bridge.call('RunContainer', {
-        containerName: 'bst_run-gpu',
-        imageSha: BASE_IMAGE,
-        isDaemon: 1,
-        useGpu: 1,
-      });
-      const requested = JSON.parse(await engineCli('inspect', '--format', GPU_REQUEST, 'bst_run-gpu'));
-      expect(requested).toEqual(HOST_GPU ? everyGpu : ENGINE === 'docker' ? null : []);
+      for (const folder of fakeBins) await rm(folder, { recursive: true, force: true });
     });
 
     it(
       HOST_GPU
-        ? 'with nvidia-smi on the PATH, asks the engine for every GPU'
-        : 'with nvidia-smi on the PATH but no GPU, the engine refuses the request and no container is left',
+        ? 'asks the engine for every GPU'
+        : 'starts without a GPU request, and says so once (a second call says nothing)',
+      async () => {
+        const run = async () => {
+          await removeContainer('bst_run-gpu');
+          return bridge.call('RunContainer', {
+            containerName: 'bst_run-gpu',
+            imageSha: BASE_IMAGE,
+            isDaemon: 1,
+            useGpu: 1,
+          });
+        };
+        const first = await run();
+        const requested = JSON.parse(await engineCli('inspect', '--format', GPU_REQUEST, 'bst_run-gpu'));
+        expect(requested).toEqual(HOST_GPU ? everyGpu : noGpu);
+        if (HOST_GPU) return;
+        expect(first.notice).toMatch(/no NVIDIA GPU/i);
+        expect((await run()).notice).toBeUndefined();
+      },
+    );
+
+    it(
+      HOST_GPU
+        ? 'with an nvidia-smi that lists no GPU, still asks for every GPU (the device files decide)'
+        : 'with an nvidia-smi that lists no GPU (a login node with the driver only), starts without a GPU request',
+      async () => {
+        const gpuBridge = new BridgeClient({
+          env: { PATH: `${await nvidiaSmiListing('')}:${callerPath}` },
+        });
+        try {
+          await removeContainer('bst_run-gpu');
+          const result = await gpuBridge.call('RunContainer', {
+            containerName: 'bst_run-gpu',
+            imageSha: BASE_IMAGE,
+            isDaemon: true,
+            useGpu: true,
+          });
+          const requested = JSON.parse(await engineCli('inspect', '--format', GPU_REQUEST, 'bst_run-gpu'));
+          expect(requested).toEqual(HOST_GPU ? everyGpu : noGpu);
+          if (!HOST_GPU) expect(result.notice).toMatch(/no NVIDIA GPU/i);
+        } finally {
+          await gpuBridge.close();
+        }
+      },
+    );
+
+    it(
+      HOST_GPU
+        ? 'with an nvidia-smi that lists a GPU, asks the engine for every GPU'
+        : 'with an nvidia-smi that lists a GPU the host lacks, the engine refuses the request and no container is left',
       async () => {
         await removeContainer('bst_run-gpu');
-        const gpuBridge = new BridgeClient({ env: { PATH: `${fakeBin}:${callerPath}` } });
+        const listing = 'GPU 0: NVIDIA Stand-in (UUID: GPU-00000000-0000-0000-0000-000000000000)\n';
+        const gpuBridge = new BridgeClient({
+          env: { PATH: `${await nvidiaSmiListing(listing)}:${callerPath}` },
+        });
         try {
           const response = await gpuBridge.request('RunContainer', {
             containerName: 'bst_run-gpu',

@@ -13,7 +13,7 @@ BST_STUB_SETTINGS = struct('ContainerEngine', engine);
 [errMsg, imageList] = bst_containers('GetImages');
 check(isempty(errMsg) && size(imageList, 1) > 0, '%s when Brainstorm says %s', engine, engine);
 
-% nvidia-smi is on the PATH of this test (a stand-in), and the engine has no NVIDIA runtime:
+% nvidia-smi is on the PATH of this test (a stand-in listing a GPU), and the engine has no NVIDIA runtime:
 % when the GPU is wished, the request reaches the engine, which refuses it.
 BST_STUB_SETTINGS = struct('ContainerEngine', engine, 'ContainerUseGpu', 1);
 errMsg = bst_containers('RunContainer', cname, base, [], 1);

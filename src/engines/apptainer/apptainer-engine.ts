@@ -1,32 +1,42 @@
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { type ImageSpec, withSha256 } from '../../registry/image-spec.js';
 import {
   DEFAULT_TAG,
   familiarNameTag,
   type ImageReference,
+  isImageReference,
   isLoopbackRegistry,
   nameTag,
+  parseReference,
   pullReference,
 } from '../../registry/reference.js';
 import {
+  apptainerNoSpace,
+  argumentsWouldBeEvaluated,
+  bindNotPossible,
   commandFailed,
   containerExited,
   containerNotFound,
   engineRefused,
   imageInUse,
   imageNotFound,
+  instanceHidepid,
   nameInUse,
   pullFailed,
 } from '../../shared/failures.js';
 import type { WorkContext } from '../../shared/work-context.js';
 import type {
+  ArchiveOrigin,
   ArrivedImage,
   ContainerEngine,
   ContainerInfo,
   ContainerSpec,
   ImageRow,
 } from '../container-engine.js';
+import { commandReportingPidAndExit, killGroupCommand } from '../exec-wrapper.js';
+import { archiveRepoTag, stageArchive } from './archive.js';
 import {
+  bindProblem,
   buildFromArchiveCommand,
   execCommand,
   instanceListCommand,
@@ -36,14 +46,31 @@ import {
   runCommand,
 } from './commands.js';
 import { parseInstanceList } from './instance-list.js';
-import type { ProcessResult, ProcessRunner } from './process-runner.js';
-import { type SifRecord, SifStore } from './sif-store.js';
+import type { ProcessOptions, ProcessResult, ProcessRunner } from './process-runner.js';
+import type { ApptainerProgram } from './program.js';
+import { type SifRecord, SifStore, sha256OfFile } from './sif-store.js';
 
 /** The image as messages name it: the ID given, or `name:tag` with the default tag. */
 const imageText = (image: ImageSpec): string => (image.kind === 'id' ? image.id : nameTag(image.reference));
 
+/** A cancelled pull or build may clean up its temp files for this long while the bridge serves. */
+export const BUILD_GRACE_MS = 20_000;
+/** How long a cancelled exec waits for the PID it needs to kill the command in the instance. */
+const PID_WAIT_MS = 2000;
+
+/** Characters a runscript without `--no-eval` would evaluate (`"$@"` goes through `eval`). */
+const EVALUATED = /[$`"'\\]/;
+
+export interface ApptainerSettings {
+  program: ApptainerProgram;
+  /** Where the bridge keeps its temp files (BST_CONTAINERS_TMPDIR). */
+  tempRoot: string;
+  /** The environment the bridge was started with: what the user set wins over the bridge's defaults. */
+  env: NodeJS.ProcessEnv;
+}
+
 /**
- * Apptainer (or Singularity) through its CLI. Images are SIF files in a folder the bridge owns,
+ * Apptainer (or SingularityCE) through its CLI. Images are SIF files in a folder the bridge owns,
  * identified by their sha256; long-lived containers are instances.
  */
 export class ApptainerEngine implements ContainerEngine {
@@ -54,49 +81,79 @@ export class ApptainerEngine implements ContainerEngine {
     readonly location: string,
     sifFolder: string,
     private readonly run: ProcessRunner,
-    private readonly programVersion = 'unknown',
+    readonly settings: ApptainerSettings,
   ) {
     this.store = new SifStore(sifFolder);
   }
 
   async version(): Promise<string> {
-    return this.programVersion;
+    return `${this.settings.program.flavour} ${this.settings.program.version}`;
   }
 
   async listImages(): Promise<ImageRow[]> {
     return (await this.store.list()).map((record): ImageRow => [record.name, record.sha256, '<none>']);
   }
 
+  /**
+   * A reference with both a tag and a digest is refused by Apptainer's pull (containers/image's
+   * docker.ParseReference, go.mod@v1.5.3): the digest is what is pulled, the name keeps the tag.
+   */
   async pullImage(ref: ImageReference, context: WorkContext): Promise<string> {
-    const reference = pullReference(ref);
+    const reference = pullReference(ref.digest ? withoutTag(ref) : ref);
     const name = familiarNameTag(ref) ?? reference;
     const scratch = await this.store.scratchPath();
     context.progress.begin(`Pulling ${reference} into a SIF`);
-    const result = await this.run(
-      this.location,
-      pullCommand(scratch, reference, isLoopbackRegistry(ref.domain)),
-      { signal: context.signal },
-    );
-    if (result.exitCode !== 0) throw pullFailed(reference, outputOf(result));
-    const record = await this.store.register(scratch, name);
-    context.progress.end(`Pulled ${reference}`);
-    return record.sha256;
+    try {
+      const result = await this.run(
+        this.location,
+        pullCommand(scratch, reference, isLoopbackRegistry(ref.domain)),
+        { signal: context.signal, graceMs: BUILD_GRACE_MS, env: this.buildEnv(true) },
+      );
+      if (result.exitCode !== 0) {
+        if (isNoSpace(result))
+          throw apptainerNoSpace(`Could not pull ${reference}`, result.all, result.exitCode);
+        throw pullFailed(reference, engineMessage(result));
+      }
+      const record = await this.store.register(scratch, name);
+      context.progress.end(`Pulled ${reference}`);
+      return record.sha256;
+    } finally {
+      await this.store.discardScratch(scratch);
+    }
   }
 
-  async loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage> {
-    const name = `${
-      basename(tarballPath)
-        .replace(/(\.tar)?(\.gz|\.tgz)?$/, '')
-        .toLowerCase() || 'image'
-    }:${DEFAULT_TAG}`;
+  /**
+   * Named as `docker load` names it, by the archive's RepoTags; an archive without them by the
+   * caller's imageTag, else (a download, whose file name says nothing) by the URL's file name and
+   * the start of the image ID, so that two untagged downloads never take one name; else by its file.
+   */
+  async loadImage(
+    tarballPath: string,
+    context: WorkContext,
+    origin: ArchiveOrigin = {},
+  ): Promise<ArrivedImage> {
     const scratch = await this.store.scratchPath();
-    context.progress.begin(`Building a SIF from ${tarballPath}`);
-    await this.apptainer(buildFromArchiveCommand(scratch, tarballPath), `Could not convert ${tarballPath}`, {
-      signal: context.signal,
-    });
-    const record = await this.store.register(scratch, name);
-    context.progress.end('SIF built');
-    return { imageId: record.sha256, names: [name] };
+    try {
+      context.progress.begin(`Building a SIF from ${tarballPath}`);
+      const archive = await stageArchive(tarballPath, this.settings.tempRoot, context.signal);
+      try {
+        const chosen =
+          (await nameInArchive(archive.path)) ?? (origin.imageTag ? nameTag(origin.imageTag) : undefined);
+        await this.apptainer(
+          buildFromArchiveCommand(scratch, archive.path),
+          `Could not convert ${tarballPath}`,
+          { signal: context.signal, graceMs: BUILD_GRACE_MS, env: this.buildEnv(false) },
+        );
+        const name = chosen ?? (await unnamedArchiveName(tarballPath, scratch, origin.url));
+        const record = await this.store.register(scratch, name);
+        context.progress.end('SIF built');
+        return { imageId: record.sha256, names: [name] };
+      } finally {
+        await archive.remove();
+      }
+    } finally {
+      await this.store.discardScratch(scratch);
+    }
   }
 
   async tagImage(imageId: string, name: ImageReference): Promise<void> {
@@ -111,14 +168,12 @@ export class ApptainerEngine implements ContainerEngine {
     const records = await this.records(image);
     if (records.length === 0) throw imageNotFound(imageText(image), this.name);
     if (!isForced) {
-      const inUse = (await this.instances()).filter((instance) =>
-        records.some((record) => record.file === instance.img),
-      );
-      if (inUse.length > 0) {
+      const users = await this.instancesUsing(records);
+      if (users.length > 0) {
         throw imageInUse(
           imageText(image),
           undefined,
-          inUse.map((instance) => `instance ${instance.instance}`),
+          users.map((name) => `instance ${name}`),
         );
       }
     }
@@ -126,41 +181,80 @@ export class ApptainerEngine implements ContainerEngine {
   }
 
   async runContainer(options: ContainerSpec, context: WorkContext): Promise<{ cmdout?: string }> {
+    for (const pair of options.volumes) {
+      const problem = bindProblem(pair);
+      if (problem) throw bindNotPossible(problem);
+    }
     const sif = await this.oneImage(options.image);
     if (options.isDaemon) {
-      if ((await this.instances(options.containerName)).length > 0) throw nameInUse(options.containerName);
-      await this.apptainer(
-        instanceStartCommand(sif.file, options.containerName, options.volumes, options.useGpu),
-        `Could not start instance ${options.containerName}`,
-        { signal: context.signal },
-      );
-      await this.store.saveInstance({
-        name: options.containerName,
-        imageSha: sif.sha256,
-        volumes: options.volumes,
-      });
+      await this.startInstance(sif, options, context);
       return {};
+    }
+    const { program } = this.settings;
+    if (!program.hasNoEval) {
+      const evaluated = options.containerArgs.filter((arg) => EVALUATED.test(arg));
+      if (evaluated.length > 0) throw argumentsWouldBeEvaluated(program.version, evaluated);
     }
     const result = await this.run(
       this.location,
-      runCommand(sif.file, options.volumes, options.useGpu, options.containerArgs),
-      {
-        signal: context.signal,
-        onOutput: context.output,
-      },
+      runCommand(program, sif.file, options.volumes, options.useGpu, options.containerArgs),
+      { signal: context.signal, onOutput: context.output },
     );
     if (result.exitCode !== 0) throw containerExited(options.containerName, result.exitCode, result.all);
     return { cmdout: result.all };
   }
 
+  /**
+   * `sh -c CMD` in the instance, wrapped as on Docker: the wrapper reports its PID first, so a
+   * cancel kills the command's process group inside the instance (killing `apptainer exec` on
+   * the host reaches only its direct child), and the command's exit status last, so it is not
+   * mistaken for Apptainer's own (255 for its FATAL errors).
+   */
   async execInContainer(containerName: string, command: string, context: WorkContext): Promise<string> {
     await this.getContainerInfo(containerName);
-    const result = await this.run(this.location, execCommand(containerName, command), {
-      signal: context.signal,
-      onOutput: context.output,
-    });
-    if (result.exitCode !== 0) throw commandFailed(containerName, result.exitCode, result.all);
-    return result.all;
+    const host = new AbortController();
+    let pid: string | undefined;
+    let report = '';
+    let killing: Promise<unknown> | undefined;
+    const killInside = () => {
+      if (!pid) return;
+      killing ??= this.run(this.location, execCommand(containerName, killGroupCommand(pid))).finally(() =>
+        host.abort(context.signal.reason),
+      );
+    };
+    const onCancel = () => {
+      killInside();
+      setTimeout(() => host.abort(context.signal.reason), PID_WAIT_MS).unref();
+    };
+    context.signal.addEventListener('abort', onCancel, { once: true });
+    try {
+      const result = await this.run(
+        this.location,
+        execCommand(containerName, commandReportingPidAndExit(command)),
+        {
+          signal: host.signal,
+          onOutput: (stream, text) => {
+            if (stream === 'stdout') return context.output('stdout', text);
+            report += text;
+            pid ??= /^(\d+)\n/.exec(report)?.[1];
+            if (pid && context.signal.aborted) killInside();
+            return undefined;
+          },
+        },
+      );
+      const exit = /^exit (\d+)$/m.exec(result.stderr);
+      if (!exit) {
+        if (/no instance found/.test(result.stderr))
+          throw containerNotFound(containerName, engineMessage(result));
+        throw refused(`Could not run the command in instance ${containerName}`, result);
+      }
+      const exitCode = Number(exit[1]);
+      if (exitCode !== 0) throw commandFailed(containerName, exitCode, result.stdout);
+      return result.stdout;
+    } finally {
+      context.signal.removeEventListener('abort', onCancel);
+      await killing;
+    }
   }
 
   async getContainerInfo(containerName: string): Promise<ContainerInfo> {
@@ -182,12 +276,71 @@ export class ApptainerEngine implements ContainerEngine {
     const result = await this.run(this.location, instanceStopCommand(containerName, isForced));
     await this.store.forgetInstance(containerName);
     if (result.exitCode !== 0) {
-      if (/no instance found/i.test(result.all)) throw containerNotFound(containerName, result.all);
+      if (/no instance found/i.test(result.stderr))
+        throw containerNotFound(containerName, engineMessage(result));
       throw refused(`Could not stop instance ${containerName}`, result);
     }
   }
 
   async close(): Promise<void> {}
+
+  /**
+   * On a setuid install with /proc mounted hidepid, `instance start` is refused unless it runs in
+   * a user namespace (launcher_linux.go@v1.5.3): one retry with --userns.
+   */
+  private async startInstance(sif: SifRecord, options: ContainerSpec, context: WorkContext) {
+    const { containerName, volumes, useGpu } = options;
+    if ((await this.instances(containerName)).length > 0) throw nameInUse(containerName);
+    const start = (userns: boolean) =>
+      this.run(this.location, instanceStartCommand(sif.file, containerName, volumes, useGpu, userns), {
+        signal: context.signal,
+      });
+    let result = await start(false);
+    if (result.exitCode !== 0 && /hidepid/.test(result.stderr)) {
+      result = await start(true);
+      if (result.exitCode !== 0) throw instanceHidepid(containerName, engineMessage(result), result.exitCode);
+    }
+    if (result.exitCode !== 0) {
+      if (/instance \S+ already exists/.test(result.stderr))
+        throw nameInUse(containerName, engineMessage(result));
+      throw refused(`Could not start instance ${containerName}`, result);
+    }
+    await this.store.saveInstance({ name: containerName, imageSha: sif.sha256, volumes });
+  }
+
+  /**
+   * The instances started from these SIFs: the bridge's own records first (they name the image by
+   * its ID), then the SIF paths `instance list` shows, compared as absolute paths.
+   */
+  private async instancesUsing(records: SifRecord[]): Promise<string[]> {
+    const running = await this.instances();
+    const shas = new Set(records.map((record) => record.sha256));
+    const files = new Set(records.map((record) => record.file));
+    const users: string[] = [];
+    for (const instance of running) {
+      const record = await this.store.loadInstance(instance.instance);
+      if ((record && shas.has(record.imageSha)) || files.has(instance.img)) users.push(instance.instance);
+    }
+    return users;
+  }
+
+  /**
+   * The cache and temp folders of pulls and builds, unless the user chose them: the cache beside
+   * the SIF store rather than in $HOME (a pull would keep its layers and a SIF there, beside the
+   * bridge's copy), the build space in the bridge's temp folder.
+   */
+  private buildEnv(withCache: boolean): Record<string, string> {
+    const { env, tempRoot } = this.settings;
+    const chosen: Record<string, string> = {};
+    const unlessSet = (names: string[], value: string) => {
+      if (names.some((name) => env[name])) return;
+      for (const name of names) chosen[name] = value;
+    };
+    if (withCache)
+      unlessSet(['APPTAINER_CACHEDIR', 'SINGULARITY_CACHEDIR'], join(this.store.folder, 'cache'));
+    if (env.BST_CONTAINERS_TMPDIR) unlessSet(['APPTAINER_TMPDIR', 'SINGULARITY_TMPDIR'], tempRoot);
+    return chosen;
+  }
 
   private async instances(name?: string) {
     const result = await this.run(this.location, instanceListCommand(name));
@@ -207,15 +360,55 @@ export class ApptainerEngine implements ContainerEngine {
       : this.store.findByName(nameTag(image.reference));
   }
 
-  private async apptainer(args: string[], what: string, options: { signal?: AbortSignal } = {}) {
-    const result = await this.run(this.location, args, options.signal ? { signal: options.signal } : {});
-    if (result.exitCode !== 0) throw refused(what, result);
-    return result;
+  private async apptainer(args: string[], what: string, options: ProcessOptions = {}) {
+    const result = await this.run(this.location, args, options);
+    if (result.exitCode === 0) return result;
+    if (isNoSpace(result)) throw apptainerNoSpace(what, result.all, result.exitCode);
+    throw refused(what, result);
   }
 }
 
-const outputOf = (result: ProcessResult) =>
-  result.all.trim() || `apptainer exited with code ${result.exitCode}`;
+const withoutTag = ({ tag: _tag, ...ref }: ImageReference): ImageReference => ref;
+
+/** The name `docker load` would give: the archive's first RepoTags entry, as Docker lists names. */
+const nameInArchive = async (archivePath: string): Promise<string | undefined> => {
+  const tag = await archiveRepoTag(archivePath);
+  if (!tag || !isImageReference(tag)) return undefined;
+  const ref = parseReference(tag);
+  return familiarNameTag(ref) ?? nameTag(ref);
+};
+
+/** A repository name from a file name: without its archive extensions, in the characters a name may hold. */
+const nameFromFile = (path: string, otherwise: string) =>
+  basename(path)
+    .replace(/(\.tar)?(\.gz|\.tgz)?$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '') || otherwise;
+
+/**
+ * A download by its URL's file name and the first 12 hex digits of its image ID, as Docker
+ * shortens IDs: every download arrives as `image.tar`, and two URLs may end alike. A file by its name.
+ */
+const unnamedArchiveName = async (tarballPath: string, sif: string, url: string | undefined) =>
+  url
+    ? `${nameFromFile(new URL(url).pathname, 'download')}:${(await sha256OfFile(sif)).slice('sha256:'.length, 'sha256:'.length + 12)}`
+    : `${nameFromFile(tarballPath, 'image')}:${DEFAULT_TAG}`;
+
+const isNoSpace = (result: ProcessResult) => /no space left on device/i.test(result.all);
+
+/**
+ * What Apptainer said went wrong: its `FATAL:` line (pkg/sylog/sylog.go@v1.5.3), or cobra's
+ * `Error for command` line (cmd/internal/cli/apptainer.go@v1.5.3) rather than the usage text
+ * after it; else the end of stderr.
+ */
+export const engineMessage = (result: ProcessResult): string => {
+  const lines = result.stderr.split('\n');
+  const said = lines.find((line) => /^(FATAL|ERROR):\s/.test(line) || line.startsWith('Error for command'));
+  return (
+    (said ?? result.stderr).trim() || result.all.trim() || `apptainer exited with code ${result.exitCode}`
+  );
+};
 
 const refused = (what: string, result: ProcessResult) =>
-  engineRefused(what, outputOf(result), { exitCode: result.exitCode });
+  engineRefused(what, engineMessage(result), { exitCode: result.exitCode });

@@ -1,16 +1,45 @@
 import type { VolumePair } from '../../shared/volume-pair.js';
+import type { ApptainerProgram } from './program.js';
 
-// Command lines as documented in the Apptainer manual pages (apptainer-pull(1), -build(1),
-// -instance-start(1), -run(1), -exec(1), -instance-list(1), -instance-stop(1)).
+// Command lines as the Apptainer sources read them (cmd/internal/cli/*.go@v1.5.3, and back to
+// v1.0.0 and SingularityCE v3.9.0 for the flags used).
 
-const bindArgs = (volumes: VolumePair[]): string[] =>
-  volumes.flatMap(([host, container]) => ['--bind', `${host}:${container}`]);
+/**
+ * `-q` before every command: Apptainer's INFO and WARNING lines go to stderr (pkg/sylog/sylog.go
+ * @v1.5.3) and would end up in a command's output; errors (FATAL, ERROR) are still printed.
+ */
+const QUIET = '-q';
+
+/** What `--bind` cannot carry, as pkg/runtime/engine/apptainer/config/bind.go@v1.5.3 parses it. */
+export const bindProblem = ([host, container]: VolumePair): string | undefined => {
+  for (const [which, path] of [
+    ['host', host],
+    ['container', container],
+  ] as const) {
+    // ParseBindPath trims each part, and its pattern `[^,^:]+` splits at `^` as well.
+    if (path.trim() !== path) return `the ${which} path "${path}" starts or ends with a space`;
+    if (path.includes('^')) return `the ${which} path "${path}" contains ^`;
+    if (path.includes('\\')) return `the ${which} path "${path}" contains a backslash`;
+  }
+  // Only the source is unescaped (newBindPath), and only one escaped separator is read back whole.
+  if (/[,:]/.test(container)) return `the container path "${container}" contains "," or ":"`;
+  if ((host.match(/[,:]/g) ?? []).length > 1)
+    return `the host path "${host}" contains more than one "," or ":"`;
+  return undefined;
+};
+
+/** `\,` and `\:` in the source: ParseBindPath reads them as part of the path. */
+export const bindSpec = ([host, container]: VolumePair): string =>
+  `${host.replace(/([,:])/g, '\\$1')}:${container}`;
+
+const bindArgs = (volumes: VolumePair[]): string[] => volumes.flatMap((pair) => ['--bind', bindSpec(pair)]);
 const gpuArgs = (useGpu: boolean): string[] => (useGpu ? ['--nv'] : []);
 
 export const versionCommand = (): string[] => ['--version'];
 
 /** `docker://` over plain http for a loopback registry, as the engines do. */
 export const pullCommand = (sifPath: string, reference: string, plainHttp: boolean): string[] => [
+  QUIET,
   'pull',
   '--force',
   ...(plainHttp ? ['--no-https'] : []),
@@ -18,11 +47,18 @@ export const pullCommand = (sifPath: string, reference: string, plainHttp: boole
   `docker://${reference}`,
 ];
 
-export const buildFromArchiveCommand = (sifPath: string, tarballPath: string): string[] => [
+/**
+ * `docker-archive:PATH`: the path is what follows the first `:` up to the next one
+ * (internal/pkg/ociimage/fetch.go@v1.5.3, `strings.SplitN(imageURI, ":", 3)`), so PATH has none.
+ * No cache: the archive is read once, and the cache would keep a second copy of its layers.
+ */
+export const buildFromArchiveCommand = (sifPath: string, archivePath: string): string[] => [
+  QUIET,
   'build',
   '--force',
+  '--disable-cache',
   sifPath,
-  `docker-archive://${tarballPath}`,
+  `docker-archive:${archivePath}`,
 ];
 
 export const instanceStartCommand = (
@@ -30,24 +66,44 @@ export const instanceStartCommand = (
   name: string,
   volumes: VolumePair[],
   useGpu: boolean,
-): string[] => ['instance', 'start', ...bindArgs(volumes), ...gpuArgs(useGpu), sifPath, name];
+  userns = false,
+): string[] => [
+  QUIET,
+  'instance',
+  'start',
+  ...(userns ? ['--userns'] : []),
+  ...bindArgs(volumes),
+  ...gpuArgs(useGpu),
+  sifPath,
+  name,
+];
 
+/** `--no-eval`: the runscript passes the arguments on as they are, without evaluating `$`, quotes or backticks. */
 export const runCommand = (
+  program: ApptainerProgram,
   sifPath: string,
   volumes: VolumePair[],
   useGpu: boolean,
   args: string[],
-): string[] => ['run', ...bindArgs(volumes), ...gpuArgs(useGpu), sifPath, ...args];
+): string[] => [
+  QUIET,
+  'run',
+  ...(program.hasNoEval ? ['--no-eval'] : []),
+  ...bindArgs(volumes),
+  ...gpuArgs(useGpu),
+  sifPath,
+  ...args,
+];
 
-export const execCommand = (name: string, command: string): string[] => [
+export const execCommand = (name: string, command: string[]): string[] => [
+  QUIET,
   'exec',
   `instance://${name}`,
-  'sh',
-  '-c',
-  command,
+  ...command,
 ];
 
 export const instanceListCommand = (name?: string): string[] => [
+  QUIET,
   'instance',
   'list',
   '--json',
@@ -55,6 +111,7 @@ export const instanceListCommand = (name?: string): string[] => [
 ];
 
 export const instanceStopCommand = (name: string, isForced: boolean): string[] => [
+  QUIET,
   'instance',
   'stop',
   ...(isForced ? ['-F'] : []),

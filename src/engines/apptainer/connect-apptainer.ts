@@ -1,25 +1,25 @@
-import { engineNotFound, programFailed } from '../../shared/failures.js';
-import { findExecutable } from '../../shared/find-executable.js';
+import { tmpdir } from 'node:os';
+import { apptainerUnsupported, engineNotFound, programFailed } from '../../shared/failures.js';
 import { ApptainerEngine } from './apptainer-engine.js';
 import { versionCommand } from './commands.js';
-import { parseVersion } from './instance-list.js';
+import { findApptainer } from './find-apptainer.js';
 import { type ProcessRunner, runProcess } from './process-runner.js';
+import { checkProgram } from './program.js';
 import { defaultSifFolder } from './sif-store.js';
-
-/** `apptainer`, else `singularity` (often a link to it), from the PATH. */
-export const findApptainer = (env: NodeJS.ProcessEnv = process.env): string | undefined =>
-  findExecutable('apptainer', env) ?? findExecutable('singularity', env);
 
 export const connectApptainer = async (
   env: NodeJS.ProcessEnv = process.env,
   run: ProcessRunner = runProcess,
 ): Promise<ApptainerEngine> => {
-  const program = findApptainer(env);
-  if (!program) throw engineNotFound('apptainer');
-  const result = await run(program, versionCommand());
-  const version = parseVersion(result.stdout);
-  if (result.exitCode !== 0 || !version) {
-    throw programFailed('apptainer', program, result.all);
-  }
-  return new ApptainerEngine(program, defaultSifFolder(env), run, version);
+  const location = findApptainer(env);
+  if (!location) throw engineNotFound('apptainer');
+  const result = await run(location, versionCommand());
+  if (result.exitCode !== 0) throw programFailed('apptainer', location, result.all);
+  const check = checkProgram(result.stdout);
+  if (check.kind !== 'supported') throw apptainerUnsupported(location, result.stdout);
+  return new ApptainerEngine(location, defaultSifFolder(env), run, {
+    program: check.program,
+    tempRoot: env.BST_CONTAINERS_TMPDIR || tmpdir(),
+    env,
+  });
 };

@@ -4,7 +4,10 @@ export interface ApptainerInstance {
   img: string;
 }
 
-/** `apptainer instance list --json`: `{"instances": [{"instance", "pid", "img", "ip", "logErrPath", "logOutPath"}]}`. */
+/**
+ * `apptainer instance list --json`: `{"instances": [{"instance", "pid", "img", "ip", "logErrPath",
+ * "logOutPath"}]}`, tab-indented (internal/app/apptainer/instance_linux.go@v1.5.3).
+ */
 export const parseInstanceList = (stdout: string): ApptainerInstance[] => {
   const parsed = JSON.parse(stdout) as { instances?: Partial<ApptainerInstance>[] | null };
   return (parsed.instances ?? []).map((entry) => ({
@@ -13,6 +16,3 @@ export const parseInstanceList = (stdout: string): ApptainerInstance[] => {
     img: String(entry.img ?? ''),
   }));
 };
-
-/** `apptainer --version` prints `apptainer version 1.3.4` (or `singularity-ce version 4.1.1`). */
-export const parseVersion = (stdout: string): string | undefined => /version\s+(\S+)/.exec(stdout)?.[1];

@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   type InstanceRecord,
   instanceRecordText,
@@ -11,6 +22,7 @@ import {
   type SifRecord,
   sifRecordText,
 } from '../../leftovers/sif-store-records.js';
+import { markTempFolder, TEMP_PREFIX } from '../../leftovers/temp-folders.js';
 
 export type { InstanceRecord, SifRecord };
 
@@ -18,6 +30,12 @@ export type { InstanceRecord, SifRecord };
 export const defaultSifFolder = (env: NodeJS.ProcessEnv = process.env): string =>
   env.BST_CONTAINERS_APPTAINER_CACHE ||
   join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bst-containers', 'apptainer');
+
+/**
+ * Where pulls and builds write their SIF: in the store, so that it is moved under its name by a
+ * rename, and `prune` looks there for what a bridge that exited mid-build left.
+ */
+export const scratchRoot = (sifFolder: string): string => join(resolve(sifFolder), 'tmp');
 
 export const sha256OfFile = async (path: string): Promise<string> => {
   const hash = createHash('sha256');
@@ -29,21 +47,57 @@ export const sha256OfFile = async (path: string): Promise<string> => {
 const fileNameFor = (name: string) =>
   `${name.replace(/[/:@]/g, '_')}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}.sif`;
 
+/** A name no other writer uses: this process, this moment, and chance. */
+const uniqueSuffix = () => `${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}`;
+
+/**
+ * Several bridges may share one store (Brainstorm sessions, Slurm jobs on a shared file system):
+ * every file appears whole, by a rename from a temp name in the same folder.
+ */
+const writeAtomically = async (path: string, text: string) => {
+  const temp = `${path}.${uniqueSuffix()}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, path);
+  } finally {
+    await rm(temp, { force: true });
+  }
+};
+
 export class SifStore {
-  constructor(readonly folder: string) {}
+  /** Absolute, as `instance list` names SIFs: a relative BST_CONTAINERS_APPTAINER_CACHE would never match. */
+  readonly folder: string;
+
+  constructor(folder: string) {
+    this.folder = resolve(folder);
+  }
 
   pathFor(name: string): string {
     return join(this.folder, fileNameFor(name));
   }
 
-  /** A path for a SIF being built; `register` moves it under its name. */
+  /**
+   * A path for a SIF being built, in a folder of its own marked with this bridge's session: a
+   * bridge that exits mid-build leaves it (its exit contract gives the build a SIGTERM, not the
+   * time to finish), and `prune` removes it once that bridge no longer runs. `register` moves the
+   * SIF under its name.
+   */
   async scratchPath(): Promise<string> {
-    await mkdir(join(this.folder, 'tmp'), { recursive: true });
-    return join(
-      this.folder,
-      'tmp',
-      `${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2)}.sif`,
-    );
+    const root = scratchRoot(this.folder);
+    await mkdir(root, { recursive: true });
+    const folder = await mkdtemp(join(root, `${TEMP_PREFIX}scratch-`));
+    try {
+      await markTempFolder(folder);
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw error;
+    }
+    return join(folder, 'image.sif');
+  }
+
+  /** Removes what a pull or build left in its scratch folder: all of it after a failure or a cancel. */
+  async discardScratch(scratch: string): Promise<void> {
+    await rm(dirname(scratch), { recursive: true, force: true });
   }
 
   async list(): Promise<SifRecord[]> {
@@ -68,8 +122,13 @@ export class SifStore {
   async addName(existing: SifRecord, name: string): Promise<SifRecord> {
     const file = this.pathFor(name);
     if (file === existing.file) return existing;
-    await rm(file, { force: true });
-    await link(existing.file, file).catch(() => copyFile(existing.file, file));
+    const temp = `${file}.${uniqueSuffix()}.tmp`;
+    try {
+      await link(existing.file, temp).catch(() => copyFile(existing.file, temp));
+      await rename(temp, file);
+    } finally {
+      await rm(temp, { force: true });
+    }
     return this.record(name, file, existing.sha256);
   }
 
@@ -90,7 +149,7 @@ export class SifStore {
 
   async saveInstance(record: InstanceRecord): Promise<void> {
     await mkdir(join(this.folder, 'instances'), { recursive: true });
-    await writeFile(join(this.folder, 'instances', `${record.name}.json`), instanceRecordText(record));
+    await writeAtomically(join(this.folder, 'instances', `${record.name}.json`), instanceRecordText(record));
   }
 
   async loadInstance(name: string): Promise<InstanceRecord | undefined> {
@@ -106,7 +165,7 @@ export class SifStore {
 
   private async record(name: string, file: string, sha256: string): Promise<SifRecord> {
     const record: SifRecord = { name, sha256, file };
-    await writeFile(`${file}.json`, sifRecordText(record));
+    await writeAtomically(`${file}.json`, sifRecordText(record));
     return record;
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +64,8 @@ const contextEndpoint = ({ env, home }: EndpointEnvironment): DockerEndpoint | u
   const name =
     env.DOCKER_CONTEXT || (readJson(join(configDir, 'config.json'))?.currentContext as string | undefined);
   if (!name || name === 'default') return undefined;
-  const id = createHash('sha256').update(name).digest('hex');
+  // Loaded here, not at start: crypto costs every start milliseconds, and few users have a context.
+  const id = process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex');
   const metaPath = join(configDir, 'contexts', 'meta', id, 'meta.json');
   const meta = readJson(metaPath) as { Endpoints?: { docker?: { Host?: string } } } | undefined;
   const host = meta?.Endpoints?.docker?.Host;

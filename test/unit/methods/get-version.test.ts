@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { helpText } from '../../../src/cli/help.js';
-import { methodTable } from '../../../src/methods/index.js';
+import { loadMethod } from '../../../src/methods/index.js';
 import { parseParams } from '../../../src/protocol/params.js';
 import { METHOD_SCHEMAS } from '../../../src/schemas/index.js';
 
-const method = methodTable().get('GetVersion');
+const method = await loadMethod('GetVersion');
 
 describe('GetVersion', () => {
   it("answers the package's version, the one --version prints, without an engine", async () => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { methodTable } from '../../../src/methods/index.js';
+import { loadMethod } from '../../../src/methods/index.js';
 import { parseParams } from '../../../src/protocol/params.js';
+import { METHOD_NAMES } from '../../../src/schemas/method-names.js';
 
-const methods = methodTable();
-const parse = (name: string, params: unknown) => parseParams(methods.get(name) as never, params);
+const methods = new Map(
+  await Promise.all(METHOD_NAMES.map(async (name) => [name, await loadMethod(name)] as const)),
+);
+const parse = (name: string, params: unknown) => parseParams(methods.get(name as never) as never, params);
 
 describe('parseParams', () => {
   it('maps params by position in the MATLAB order and applies defaults', () => {

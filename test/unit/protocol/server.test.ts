@@ -21,7 +21,6 @@ const serve = () => {
   const writer = new NdjsonWriter(output);
   const intake = new LineIntake((reply) => void writer.write(reply));
   const dispatcher: Dispatcher = {
-    methodNames: ['Big'],
     invoke: async (_name, params) => ({
       text: String((params as { n: number }).n).padEnd(ANSWER_BYTES, 'x'),
     }),

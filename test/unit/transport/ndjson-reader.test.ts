@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { Message } from 'vscode-jsonrpc/node.js';
+import type { Message } from 'vscode-jsonrpc/lib/common/api.js';
 import { NdjsonReader } from '../../../src/transport/ndjson-reader.js';
 
 const messages = {
