@@ -3,6 +3,7 @@ export type Command =
   | { kind: 'call'; method: string; params: string | undefined; verbose: boolean }
   | { kind: 'doctor'; json: boolean }
   | { kind: 'prune'; dryRun: boolean; engine: string | undefined; json: boolean }
+  | { kind: 'openrpc' }
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
@@ -19,6 +20,11 @@ export const parseArgs = (argv: string[]): Command => {
     return { kind: 'doctor', json: rest.includes('--json') };
   }
   if (rest[0] === 'prune') return parsePrune(rest.slice(1));
+  if (rest[0] === 'openrpc') {
+    if (rest.length > 1)
+      return { kind: 'usage-error', message: `unexpected arguments: ${rest.slice(1).join(' ')}` };
+    return { kind: 'openrpc' };
+  }
   if (rest[0] === 'call') {
     const [, method, params, ...extra] = rest;
     if (!method) return { kind: 'usage-error', message: 'call needs a METHOD' };

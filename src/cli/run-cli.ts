@@ -15,6 +15,11 @@ export const runCli = async (argv: string[]): Promise<void> => {
       process.stdout.write(helpText(packageJson.version, METHOD_SCHEMAS));
       break;
     }
+    case 'openrpc': {
+      const { openRpcDocument } = await import('../schemas/openrpc.js');
+      process.stdout.write(`${JSON.stringify(openRpcDocument(packageJson.version), null, 2)}\n`);
+      break;
+    }
     case 'version':
       process.stdout.write(`${packageJson.version}\n`);
       break;

@@ -9,6 +9,7 @@ import { importImage } from './import-image.js';
 import { METHOD_NAMES, type MethodName } from './method-names.js';
 import { prune } from './prune.js';
 import { removeImage } from './remove-image.js';
+import { rpcDiscover } from './rpc-discover.js';
 import { runContainer } from './run-container.js';
 import { stopContainer } from './stop-container.js';
 
@@ -25,6 +26,7 @@ const SCHEMAS: { [Name in MethodName]: { name: Name } } = {
   GetOnlineManifest: getOnlineManifest,
   Prune: prune,
   GetVersion: getVersion,
+  'rpc.discover': rpcDiscover,
 };
 
 /** Every method's schema, in the order of METHOD_NAMES. */
