@@ -26,7 +26,10 @@ export const containerName = z
 const imageReferenceText = z
   .string()
   .max(512)
-  .refine(isImageReference, 'must be an image reference such as registry/name:tag (distribution grammar)');
+  .refine(
+    isImageReference,
+    'must be an image reference such as registry/name:tag (distribution grammar; a name of at most 255 characters)',
+  );
 
 /** A reference, parsed here once: handlers and engines take the parsed object. */
 export const imageReference = imageReferenceText
