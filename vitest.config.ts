@@ -17,6 +17,7 @@ const onEveryEngine = [
   'test/integration/injection.test.ts',
   'test/integration/matlab-shim.test.ts',
   'test/integration/python-client.test.ts',
+  'test/integration/typescript-client.test.ts',
   'test/integration/hardening/load.test.ts',
   'test/integration/hardening/parent-death.test.ts',
   'test/integration/hardening/registry-faults.test.ts',
@@ -38,6 +39,7 @@ const againstTheBinary = [
   'test/integration/doctor.test.ts',
   'test/integration/openrpc.test.ts',
   'test/integration/python-client.test.ts',
+  'test/integration/typescript-client.test.ts',
   'test/integration/hardening/**/*.test.ts',
 ];
 

@@ -48,6 +48,10 @@ export const defineSchema = <Name extends MethodName, Shape extends z.ZodRawShap
 export type ParamsOf<Schema extends MethodSchema> =
   Schema extends MethodSchema<infer Shape> ? z.output<z.ZodObject<Shape & typeof commonParams>> : never;
 
+/** The params a client may send by name: before defaults and transforms. */
+export type InputOf<Schema extends MethodSchema> =
+  Schema extends MethodSchema<infer Shape> ? z.input<z.ZodObject<Shape & typeof commonParams>> : never;
+
 export type ResultOf<Schema extends MethodSchema> =
   Schema extends MethodSchema<z.ZodRawShape, infer Result> ? Result : never;
 

@@ -14,7 +14,7 @@ import { runContainer } from './run-container.js';
 import { stopContainer } from './stop-container.js';
 
 /** Each name's schema; the type makes every name have one, under its own name. */
-const SCHEMAS: { [Name in MethodName]: { name: Name } } = {
+const SCHEMAS = {
   GetEngine: getEngine,
   GetImages: getImages,
   ImportImage: importImage,
@@ -27,7 +27,10 @@ const SCHEMAS: { [Name in MethodName]: { name: Name } } = {
   Prune: prune,
   GetVersion: getVersion,
   'rpc.discover': rpcDiscover,
-};
+} satisfies { [Name in MethodName]: { name: Name } };
+
+/** Each method's schema by name, as types: what a typed client infers its params and results from. */
+export type MethodSchemas = typeof SCHEMAS;
 
 /** Every method's schema, in the order of METHOD_NAMES. */
 export const METHOD_SCHEMAS = METHOD_NAMES.map((name) => SCHEMAS[name]) as MethodSchema[];
