@@ -18,6 +18,7 @@ const onEveryEngine = [
   'test/integration/matlab-shim.test.ts',
   'test/integration/python-client.test.ts',
   'test/integration/typescript-client.test.ts',
+  'test/integration/call-command.test.ts',
   'test/integration/hardening/load.test.ts',
   'test/integration/hardening/parent-death.test.ts',
   'test/integration/hardening/registry-faults.test.ts',
@@ -40,6 +41,7 @@ const againstTheBinary = [
   'test/integration/openrpc.test.ts',
   'test/integration/python-client.test.ts',
   'test/integration/typescript-client.test.ts',
+  'test/integration/call-command.test.ts',
   'test/integration/hardening/**/*.test.ts',
 ];
 

@@ -29,7 +29,7 @@ export const runCli = async (argv: string[]): Promise<void> => {
       break;
     case 'call': {
       const { callOnce } = await import('./call-command.js');
-      process.exitCode = await callOnce(command.method, command.params, command.verbose);
+      process.exitCode = await callOnce(command.method, command.params, command);
       break;
     }
     case 'doctor': {
