@@ -24,7 +24,8 @@ export const helpText = (version: string, methods: MethodSchema[]): string =>
     '  bst-containers openrpc                      print the OpenRPC document of the methods (what rpc.discover answers)',
     '  bst-containers --help | --version',
     '',
-    'Methods (params by name, or by position in the order shown; every method also takes engine and progressToken):',
+    'Methods (params by name, or by position in the order shown and then, optionally, an object of params by name;',
+    'every method also takes engine and progressToken):',
     ...methods.flatMap((method) => [
       `  ${method.name}: ${method.summary}`,
       ...Object.entries(method.params).map(([name, schema]) => describeParam(name, schema as z.ZodType)),

@@ -34,6 +34,15 @@ export interface ContainerSpec {
   useGpu: boolean;
 }
 
+/**
+ * Where a loaded archive without RepoTags gets its name, for engines that must name what they
+ * load (Apptainer keeps one SIF per name): the caller's imageTag, else the URL it came from.
+ */
+export interface ArchiveOrigin {
+  imageTag?: ImageReference;
+  url?: string;
+}
+
 export interface ContainerEngine {
   readonly name: EngineName;
   /** Where the engine was found, for messages and `GetEngine`'s verbose output. */
@@ -43,7 +52,7 @@ export interface ContainerEngine {
   listImages(signal?: AbortSignal): Promise<ImageRow[]>;
   /** Pulls a reference (the default tag when it has neither tag nor digest) and answers the image ID. */
   pullImage(reference: ImageReference, context: WorkContext): Promise<string>;
-  loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage>;
+  loadImage(tarballPath: string, context: WorkContext, origin?: ArchiveOrigin): Promise<ArrivedImage>;
   /** Engines that load an archive as it arrives (a download, with no temp file) have this. */
   loadArchive?(archive: Readable, source: string, context: WorkContext): Promise<ArrivedImage>;
   tagImage(imageId: string, name: ImageReference): Promise<void>;

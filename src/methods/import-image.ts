@@ -1,7 +1,7 @@
 import { downloadToTemp } from '../download/download-to-temp.js';
 import { openDownload } from '../download/open-download.js';
 import type { ArrivedImage, ContainerEngine } from '../engines/container-engine.js';
-import { familiarNameTag, nameTag } from '../registry/reference.js';
+import { familiarNameTag, type ImageReference, nameTag } from '../registry/reference.js';
 import type { ImageSource } from '../schemas/image-source.js';
 import { importImage as schema } from '../schemas/import-image.js';
 import { isBridgeError } from '../shared/bridge-error.js';
@@ -30,10 +30,15 @@ const loadDownload = async (
 };
 
 /** Engines that need a file (Apptainer builds a SIF from it) get the download in a temp folder. */
-const loadDownloadedFile = async (engine: ContainerEngine, url: string, context: MethodContext) => {
+const loadDownloadedFile = async (
+  engine: ContainerEngine,
+  url: string,
+  imageTag: ImageReference | undefined,
+  context: MethodContext,
+) => {
   const file = await downloadToTemp(url, context.progress, context.signal, context.tempRoot);
   try {
-    return await engine.loadImage(file.path, context);
+    return await engine.loadImage(file.path, context, { imageTag, url });
   } finally {
     await file.remove();
   }
@@ -42,6 +47,7 @@ const loadDownloadedFile = async (engine: ContainerEngine, url: string, context:
 const receiveImage = async (
   engine: ContainerEngine,
   source: ImageSource,
+  imageTag: ImageReference | undefined,
   context: MethodContext,
 ): Promise<ArrivedImage> => {
   switch (source.kind) {
@@ -51,11 +57,11 @@ const receiveImage = async (
       return { imageId, names: name ? [name] : [] };
     }
     case 'file':
-      return engine.loadImage(source.path, context);
+      return engine.loadImage(source.path, context, { imageTag });
     case 'url':
       return engine.loadArchive
         ? loadDownload(engine as Parameters<typeof loadDownload>[0], source.url, context)
-        : loadDownloadedFile(engine, source.url, context);
+        : loadDownloadedFile(engine, source.url, imageTag, context);
   }
 };
 
@@ -65,7 +71,7 @@ export const importImage = defineMethod(schema, async (params, context) =>
     const namesBefore = target
       ? new Set((await engine.listImages(context.signal)).map(([name]) => name))
       : undefined;
-    const arrived = await receiveImage(engine, params.imageSource, context);
+    const arrived = await receiveImage(engine, params.imageSource, target, context);
     if (target && namesBefore) {
       await engine.tagImage(arrived.imageId, target);
       // Brainstorm's rule: the name the image arrived with goes only if this call added it.

@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { defaultSifFolder, scratchRoot } from '../engines/apptainer/sif-store.js';
 import { pruneTempFolders } from '../leftovers/temp-folders.js';
 import { prune as schema } from '../schemas/prune.js';
 import type { EngineName } from '../shared/engine-names.js';
@@ -36,6 +37,9 @@ export const prune = defineMethod(schema, async (params, context) => {
     context,
     !autoDetect,
   );
-  const temp = await pruneTempFolders([context.tempRoot, tmpdir()], params.dryRun);
+  const temp = await pruneTempFolders(
+    [context.tempRoot, tmpdir(), scratchRoot(defaultSifFolder())],
+    params.dryRun,
+  );
   return { containers, tempFolders: temp.folders, services: temp.servicePids, dryRun: params.dryRun };
 });

@@ -19,7 +19,9 @@ import { DRAIN_MS } from './shutdown-timing.js';
 // vscode-jsonrpc's Node entry would also load what its socket and pipe transports need (crypto, net,
 // os), which the bridge does not use, on every start; its common part runs on the Node runtime
 // layer installed here, as that entry does.
-NodeRuntime.default.install();
+// A CommonJS module's default: Node's loader gives module.exports, a test runner's interop its
+// `default` property; either way the same runtime layer.
+(NodeRuntime.default ?? (NodeRuntime as unknown as typeof NodeRuntime.default)).install();
 
 /** A transport's reader that holds messages until the connection takes them (its flow control). */
 export interface QueueingReader extends MessageReader {

@@ -6,7 +6,7 @@ import { flag } from './fields.js';
 export const prune = defineSchema({
   name: 'Prune',
   summary:
-    'Removes what bridges that no longer run left behind: their containers (by label) and temporary folders. Nothing the bridge did not create is touched, nor anything of a bridge still running.',
+    'Removes what bridges that no longer run left behind: their containers (by label), temporary folders, and the scratch of Apptainer pulls and builds. Nothing the bridge did not create is touched, nor anything of a bridge still running.',
   params: {
     dryRun: flag
       .default(false)

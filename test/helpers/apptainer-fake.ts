@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import type {
-  ProcessOptions,
-  ProcessResult,
-  ProcessRunner,
+import {
+  type ProcessOptions,
+  type ProcessResult,
+  type ProcessRunner,
+  runProcess,
 } from '../../src/engines/apptainer/process-runner.js';
 import { repoRoot } from './paths.js';
 
@@ -83,6 +86,11 @@ export class FakeApptainer {
   diskFull = false;
   /** The instance stops between the engine's check and its exec (`instance stop` elsewhere). */
   stopBeforeNextExec = false;
+  /**
+   * Pulls and builds run until cancelled, then take this long to clean up: as a real program,
+   * the bridge's own runner gives it SIGTERM, the grace, then SIGKILL.
+   */
+  slowCleanupMs: number | undefined;
 
   constructor(release: FakeRelease = DEFAULT_RELEASE) {
     this.release = release;
@@ -113,8 +121,8 @@ export class FakeApptainer {
     const release = releaseFrom(this.release);
     const args = [sub ?? '', ...rest];
     if (verb === '--version') return exited(0, `${this.release.replace(' ', ' version ')}\n`, '');
-    if (verb === 'pull') return this.pull(args);
-    if (verb === 'build') return this.build(args, release.archiveWithoutGzip);
+    if (verb === 'pull') return this.pull(args, options);
+    if (verb === 'build') return this.build(args, release.archiveWithoutGzip, options);
     if (verb === 'instance' && sub === 'list') return this.list(rest.filter((arg) => !arg.startsWith('-')));
     if (verb === 'instance' && sub === 'start') return this.start(rest);
     if (verb === 'instance' && sub === 'stop') return this.stop(rest);
@@ -123,12 +131,12 @@ export class FakeApptainer {
       if (args.includes('--no-eval') && !release.hasNoEval) {
         return exited(1, '', fixture('run-no-eval-unknown.txt'));
       }
-      return this.runscript();
+      return this.runscript(options);
     }
     return exited(1, '', `unexpected command: ${[verb, ...args].join(' ')}\n`);
   }
 
-  private async pull(args: string[]): Promise<ProcessResult> {
+  private async pull(args: string[], options: ProcessOptions): Promise<ProcessResult> {
     const source = args.at(-1) as string;
     // containers/image's docker.ParseReference (apptainer go.mod@v1.5.3) refuses name:tag@digest.
     if (/:[^/@]+@sha256:/.test(source.replace(/^docker:\/\/[^/]+\//, ''))) {
@@ -136,11 +144,16 @@ export class FakeApptainer {
     }
     if (this.diskFull)
       return fatal('While making image from oci registry: write /tmp: no space left on device');
+    if (this.slowCleanupMs !== undefined) return this.slowConversion(args.at(-2) as string, options);
     await writeFile(args.at(-2) as string, `SIF built from ${source}`);
     return exited(0, '', 'INFO:    Converting OCI blobs to SIF format\nINFO:    Creating SIF file...\n');
   }
 
-  private async build(args: string[], archiveWithoutGzip: boolean): Promise<ProcessResult> {
+  private async build(
+    args: string[],
+    archiveWithoutGzip: boolean,
+    options: ProcessOptions,
+  ): Promise<ProcessResult> {
     const source = args.at(-1) as string;
     // docker-archive:<path>[:tag], cut at the first two `:` (internal/pkg/ociimage/fetch.go@v1.5.3).
     const path = source.split(':')[1] as string;
@@ -154,12 +167,37 @@ export class FakeApptainer {
     if (archiveWithoutGzip && content[0] === 0x1f && content[1] === 0x8b) {
       return fatal('While performing build: conveyor failed to get: archive/tar: invalid tar header');
     }
+    if (this.slowCleanupMs !== undefined) return this.slowConversion(args.at(-2) as string, options);
     const sha = createHash('sha256').update(content).digest('hex');
     await writeFile(args.at(-2) as string, `SIF built from an archive of sha256 ${sha}`);
     return exited(
       0,
       '',
       'INFO:    Starting build...\nINFO:    Creating SIF file...\nINFO:    Build complete\n',
+    );
+  }
+
+  /**
+   * A conversion cut short, as internal/pkg/build/build.go@v1.5.3 (Full) handles SIGTERM (a
+   * `docker://` pull converts through it too, internal/pkg/client/oci/pull.go@v1.5.3): it
+   * removes its `build-temp-` folder in APPTAINER_TMPDIR (cleanUp) and exits 1. The SIF is written
+   * at its destination as it goes (internal/pkg/build/assemblers/sif.go@v1.5.3), and a cut-short
+   * one stays there.
+   */
+  private async slowConversion(destination: string, options: ProcessOptions): Promise<ProcessResult> {
+    const buildTemp = await mkdtemp(join(options.env?.APPTAINER_TMPDIR ?? tmpdir(), 'build-temp-'));
+    const cleanupSeconds = String((this.slowCleanupMs ?? 0) / 1000);
+    return runProcess(
+      'sh',
+      [
+        '-c',
+        'trap \'sleep "$3"; rm -rf "$2"; exit 1\' TERM; printf "part of a SIF" > "$1"; while :; do sleep 1; done',
+        'sh',
+        destination,
+        buildTemp,
+        cleanupSeconds,
+      ],
+      options,
     );
   }
 
@@ -209,10 +247,16 @@ export class FakeApptainer {
     return execInInstance(program, programArgs, options);
   }
 
-  private runscript(): ProcessResult {
+  private async runscript(options: ProcessOptions): Promise<ProcessResult> {
     if (this.runKilledBy !== undefined) {
-      // What runProcess makes of a program that died of a signal.
-      return exited(128 + this.runKilledBy, this.runOutput, '');
+      // Apptainer re-raises its contained process's signal on itself (internal/app/starter/
+      // master_linux.go@v1.5.3): a real program prints the output, then dies of that signal,
+      // with no exit code, and the bridge's own runner says what that is.
+      return runProcess(
+        'sh',
+        ['-c', 'printf %s "$1"; kill -s "$2" $$', 'sh', this.runOutput, String(this.runKilledBy)],
+        options,
+      );
     }
     return exited(this.runExitCode, this.runOutput, '');
   }

@@ -26,13 +26,14 @@ import {
 } from '../../shared/failures.js';
 import type { WorkContext } from '../../shared/work-context.js';
 import type {
+  ArchiveOrigin,
   ArrivedImage,
   ContainerEngine,
   ContainerInfo,
   ContainerSpec,
   ImageRow,
 } from '../container-engine.js';
-import { commandReportingPidAndExit, killGroupCommand } from '../docker/exec-stream.js';
+import { commandReportingPidAndExit, killGroupCommand } from '../exec-wrapper.js';
 import { archiveRepoTag, stageArchive } from './archive.js';
 import {
   bindProblem,
@@ -47,7 +48,7 @@ import {
 import { parseInstanceList } from './instance-list.js';
 import type { ProcessOptions, ProcessResult, ProcessRunner } from './process-runner.js';
 import type { ApptainerProgram } from './program.js';
-import { type SifRecord, SifStore } from './sif-store.js';
+import { type SifRecord, SifStore, sha256OfFile } from './sif-store.js';
 
 /** The image as messages name it: the ID given, or `name:tag` with the default tag. */
 const imageText = (image: ImageSpec): string => (image.kind === 'id' ? image.id : nameTag(image.reference));
@@ -121,22 +122,36 @@ export class ApptainerEngine implements ContainerEngine {
     }
   }
 
-  async loadImage(tarballPath: string, context: WorkContext): Promise<ArrivedImage> {
+  /**
+   * Named as `docker load` names it, by the archive's RepoTags; an archive without them by the
+   * caller's imageTag, else (a download, whose file name says nothing) by the URL's file name and
+   * the start of the image ID, so that two untagged downloads never take one name; else by its file.
+   */
+  async loadImage(
+    tarballPath: string,
+    context: WorkContext,
+    origin: ArchiveOrigin = {},
+  ): Promise<ArrivedImage> {
     const scratch = await this.store.scratchPath();
-    context.progress.begin(`Building a SIF from ${tarballPath}`);
-    const archive = await stageArchive(tarballPath, this.settings.tempRoot, context.signal);
     try {
-      const name = (await nameInArchive(archive.path)) ?? nameFromFile(tarballPath);
-      await this.apptainer(
-        buildFromArchiveCommand(scratch, archive.path),
-        `Could not convert ${tarballPath}`,
-        { signal: context.signal, graceMs: BUILD_GRACE_MS, env: this.buildEnv(false) },
-      );
-      const record = await this.store.register(scratch, name);
-      context.progress.end('SIF built');
-      return { imageId: record.sha256, names: [name] };
+      context.progress.begin(`Building a SIF from ${tarballPath}`);
+      const archive = await stageArchive(tarballPath, this.settings.tempRoot, context.signal);
+      try {
+        const chosen =
+          (await nameInArchive(archive.path)) ?? (origin.imageTag ? nameTag(origin.imageTag) : undefined);
+        await this.apptainer(
+          buildFromArchiveCommand(scratch, archive.path),
+          `Could not convert ${tarballPath}`,
+          { signal: context.signal, graceMs: BUILD_GRACE_MS, env: this.buildEnv(false) },
+        );
+        const name = chosen ?? (await unnamedArchiveName(tarballPath, scratch, origin.url));
+        const record = await this.store.register(scratch, name);
+        context.progress.end('SIF built');
+        return { imageId: record.sha256, names: [name] };
+      } finally {
+        await archive.remove();
+      }
     } finally {
-      await archive.remove();
       await this.store.discardScratch(scratch);
     }
   }
@@ -363,15 +378,22 @@ const nameInArchive = async (archivePath: string): Promise<string | undefined> =
   return familiarNameTag(ref) ?? nameTag(ref);
 };
 
-/** An archive without RepoTags is named after its file, as before. */
-const nameFromFile = (path: string) =>
-  `${
-    basename(path)
-      .replace(/(\.tar)?(\.gz|\.tgz)?$/, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9._-]+/g, '_')
-      .replace(/^[._-]+/, '') || 'image'
-  }:${DEFAULT_TAG}`;
+/** A repository name from a file name: without its archive extensions, in the characters a name may hold. */
+const nameFromFile = (path: string, otherwise: string) =>
+  basename(path)
+    .replace(/(\.tar)?(\.gz|\.tgz)?$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '_')
+    .replace(/^[._-]+/, '') || otherwise;
+
+/**
+ * A download by its URL's file name and the first 12 hex digits of its image ID, as Docker
+ * shortens IDs: every download arrives as `image.tar`, and two URLs may end alike. A file by its name.
+ */
+const unnamedArchiveName = async (tarballPath: string, sif: string, url: string | undefined) =>
+  url
+    ? `${nameFromFile(new URL(url).pathname, 'download')}:${(await sha256OfFile(sif)).slice('sha256:'.length, 'sha256:'.length + 12)}`
+    : `${nameFromFile(tarballPath, 'image')}:${DEFAULT_TAG}`;
 
 const isNoSpace = (result: ProcessResult) => /no space left on device/i.test(result.all);
 

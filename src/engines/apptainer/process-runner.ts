@@ -27,7 +27,7 @@ export type ProcessRunner = (
   options?: ProcessOptions,
 ) => Promise<ProcessResult>;
 
-const DEFAULT_GRACE_MS = 1000;
+export const DEFAULT_GRACE_MS = 1000;
 
 /**
  * Apptainer re-raises the signal its contained process died of (internal/app/starter/master_linux.go

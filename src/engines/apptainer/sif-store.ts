@@ -1,8 +1,19 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   type InstanceRecord,
   instanceRecordText,
@@ -11,6 +22,7 @@ import {
   type SifRecord,
   sifRecordText,
 } from '../../leftovers/sif-store-records.js';
+import { markTempFolder, TEMP_PREFIX } from '../../leftovers/temp-folders.js';
 
 export type { InstanceRecord, SifRecord };
 
@@ -18,6 +30,12 @@ export type { InstanceRecord, SifRecord };
 export const defaultSifFolder = (env: NodeJS.ProcessEnv = process.env): string =>
   env.BST_CONTAINERS_APPTAINER_CACHE ||
   join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bst-containers', 'apptainer');
+
+/**
+ * Where pulls and builds write their SIF: in the store, so that it is moved under its name by a
+ * rename, and `prune` looks there for what a bridge that exited mid-build left.
+ */
+export const scratchRoot = (sifFolder: string): string => join(resolve(sifFolder), 'tmp');
 
 export const sha256OfFile = async (path: string): Promise<string> => {
   const hash = createHash('sha256');
@@ -58,15 +76,28 @@ export class SifStore {
     return join(this.folder, fileNameFor(name));
   }
 
-  /** A path for a SIF being built; `register` moves it under its name. */
+  /**
+   * A path for a SIF being built, in a folder of its own marked with this bridge's session: a
+   * bridge that exits mid-build leaves it (its exit contract gives the build a SIGTERM, not the
+   * time to finish), and `prune` removes it once that bridge no longer runs. `register` moves the
+   * SIF under its name.
+   */
   async scratchPath(): Promise<string> {
-    await mkdir(join(this.folder, 'tmp'), { recursive: true });
-    return join(this.folder, 'tmp', `${uniqueSuffix()}.sif`);
+    const root = scratchRoot(this.folder);
+    await mkdir(root, { recursive: true });
+    const folder = await mkdtemp(join(root, `${TEMP_PREFIX}scratch-`));
+    try {
+      await markTempFolder(folder);
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw error;
+    }
+    return join(folder, 'image.sif');
   }
 
-  /** Removes what a failed or cancelled pull or build left at its scratch path (nothing after `register`). */
+  /** Removes what a pull or build left in its scratch folder: all of it after a failure or a cancel. */
   async discardScratch(scratch: string): Promise<void> {
-    await rm(scratch, { force: true });
+    await rm(dirname(scratch), { recursive: true, force: true });
   }
 
   async list(): Promise<SifRecord[]> {

@@ -1,30 +1,6 @@
 import type { OutputStream } from '../../shared/work-context.js';
 import { Demultiplexer } from './multiplex.js';
 
-/**
- * `sh -c CMD` inside a shell that reports on its own stderr: first its PID (the Engine API
- * cannot kill an exec, so cancelling kills the process group of that PID inside the container),
- * last the command's exit status (so the end of the command arrives with its output, and no call
- * has to ask the engine for it). The command's stderr joins its stdout in one pipe: two pipes
- * would lose their relative order. After `--`, a command that starts with `-` is a command.
- */
-export const commandReportingPidAndExit = (command: string) => [
-  'sh',
-  '-c',
-  'echo "$$" >&2; sh -c -- "$1" 2>&1; echo "exit $?" >&2',
-  'sh',
-  command,
-];
-
-/** No `--` before the group: dash's kill (/bin/sh of Debian and Ubuntu images) refuses it. */
-export const killGroupCommand = (pid: string) => [
-  'sh',
-  '-c',
-  'kill -KILL "-$1" 2>/dev/null || kill -KILL "$1"',
-  'sh',
-  pid,
-];
-
 export interface ExecStreamEvents {
   /** The PID line has arrived: from now on the command can be killed. */
   onPid(pid: string): void;

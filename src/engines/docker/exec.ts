@@ -6,10 +6,11 @@ import {
   outputStreamCut,
 } from '../../shared/failures.js';
 import type { WorkContext } from '../../shared/work-context.js';
+import { commandReportingPidAndExit, killGroupCommand } from '../exec-wrapper.js';
 import { containerPath, inspectContainer } from './containers.js';
 import type { EngineDialect } from './dialect.js';
 import { type DockerApi, isEngineHttpError } from './docker-api.js';
-import { commandReportingPidAndExit, killGroupCommand, readExecStream } from './exec-stream.js';
+import { readExecStream } from './exec-stream.js';
 
 /** How long a cancelled call keeps reading for the PID it needs to kill the command. */
 const PID_WAIT_MS = 2000;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -8,12 +8,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApptainerEngine } from '../../../../src/engines/apptainer/apptainer-engine.js';
 import { connectApptainer } from '../../../../src/engines/apptainer/connect-apptainer.js';
 import { parseInstanceList } from '../../../../src/engines/apptainer/instance-list.js';
+import { DEFAULT_GRACE_MS } from '../../../../src/engines/apptainer/process-runner.js';
 import { checkProgram } from '../../../../src/engines/apptainer/program.js';
 import type { ContainerSpec } from '../../../../src/engines/container-engine.js';
+import { currentSession } from '../../../../src/leftovers/session.js';
+import { importImage } from '../../../../src/methods/import-image.js';
+import type { MethodContext } from '../../../../src/methods/method-context.js';
 import { parseImageSpec } from '../../../../src/registry/image-spec.js';
 import { parseReference } from '../../../../src/registry/reference.js';
+import { createLogger } from '../../../../src/shared/logger.js';
 import { noProgress, type WorkContext } from '../../../../src/shared/work-context.js';
 import { FakeApptainer, type FakeRelease } from '../../../helpers/apptainer-fake.js';
+import { startFileServer } from '../../../helpers/file-server.js';
 import { MARGIN_MS } from '../../../helpers/margins.js';
 import { repoRoot } from '../../../helpers/paths.js';
 import { waitUntil } from '../../../helpers/wait-until.js';
@@ -31,7 +37,7 @@ const BUSYBOX = 'localhost:5000/bst/busybox:1';
 const BUSYBOX_SIF_SHA = 'sha256:1b0df0a390c99a357cf483da208bdcd016dcc85053664b906a86d29d7b335df1';
 
 /** A `docker save` archive with only what the bridge and the fake read: manifest.json and one file. */
-const dockerArchive = (repoTags: string[] | null) => {
+const dockerArchive = (repoTags: string[] | null, config = '{}') => {
   const entry = (name: string, body: string) => {
     const header = Buffer.alloc(512);
     header.write(name, 0);
@@ -45,7 +51,7 @@ const dockerArchive = (repoTags: string[] | null) => {
   };
   return Buffer.concat([
     entry('manifest.json', JSON.stringify([{ Config: 'config.json', RepoTags: repoTags, Layers: [] }])),
-    entry('config.json', '{}'),
+    entry('config.json', config),
     Buffer.alloc(1024),
   ]);
 };
@@ -210,6 +216,49 @@ describe('the Apptainer engine against its source', () => {
     ]);
   });
 
+  // Point 13: a download always arrives as image.tar, which names nothing.
+  it('names a URL import by its RepoTags or imageTag, else so that two untagged downloads keep two names', async () => {
+    const archive = (name: string, repoTags: string[] | null) => {
+      const path = join(folder, name);
+      writeFileSync(path, dockerArchive(repoTags, JSON.stringify({ name })));
+      return path;
+    };
+    const server = await startFileServer({
+      'lab-a/image.tar': archive('a.tar', null),
+      'lab-b/image.tar': archive('b.tar', null),
+      'lab-c/image.tar': archive('c.tar', null),
+      'lab-d/image.tar': archive('d.tar', ['docker.io/library/delta:4']),
+    });
+    const methodContext = {
+      ...context(),
+      engines: { run: (_choice: unknown, work: (engine: ApptainerEngine) => unknown) => work(engine) },
+      log: createLogger(false),
+      tempRoot: folder,
+    } as unknown as MethodContext;
+    const imports = (url: string, imageTag?: string) =>
+      importImage.handler(
+        importImage.params.parse({ imageSource: url, ...(imageTag ? { imageTag } : {}) }) as never,
+        methodContext,
+      );
+    try {
+      const a = await imports(server.url('lab-a/image.tar'));
+      const b = await imports(server.url('lab-b/image.tar'));
+      const c = await imports(server.url('lab-c/image.tar'), 'brainstorm_plugin');
+      const d = await imports(server.url('lab-d/image.tar'));
+      expect(new Set([a.imageSha, b.imageSha, c.imageSha, d.imageSha]).size).toBe(4);
+      expect((await engine.listImages()).map(([name, id]) => [name, id]).sort()).toEqual(
+        [
+          [`image:${a.imageSha.slice(7, 19)}`, a.imageSha],
+          [`image:${b.imageSha.slice(7, 19)}`, b.imageSha],
+          ['brainstorm_plugin:latest', c.imageSha],
+          ['delta:4', d.imageSha],
+        ].sort(),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   // Point 14.
   it('imports one image twice at once into one store: both succeed, one SIF, nothing half-written', async () => {
     const other = await connect('apptainer 1.5.3');
@@ -227,6 +276,61 @@ describe('the Apptainer engine against its source', () => {
     expect(await other.listImages()).toEqual([[BUSYBOX, BUSYBOX_SIF_SHA, '<none>']]);
     expect(storeLeftovers()).toEqual([]);
     expect(readdirSync(join(folder, 'store', 'tmp'))).toEqual([]);
+  });
+
+  // Point 7: what Apptainer does on SIGTERM (internal/pkg/build/build.go@v1.5.3, Full) needs more
+  // than the runner's default grace, and the bridge gives a cancelled pull or build more.
+  it.each(['pull', 'build'] as const)(
+    'a cancelled %s has the time to clean up, and no part of its SIF stays in the store',
+    async (kind) => {
+      fake.slowCleanupMs = 2 * DEFAULT_GRACE_MS;
+      const archive = join(folder, 'plugin.tar');
+      await writeFile(archive, dockerArchive(['plugin:1']));
+      const cancel = new AbortController();
+      const work =
+        kind === 'pull'
+          ? engine.pullImage(parseReference(BUSYBOX), context(cancel.signal))
+          : engine.loadImage(archive, context(cancel.signal));
+      const buildTemps = () => readdirSync(folder).filter((entry) => entry.startsWith('build-temp-'));
+      const partialSifs = () =>
+        readdirSync(join(folder, 'store', 'tmp'), { recursive: true, encoding: 'utf8' }).filter((entry) =>
+          entry.endsWith('.sif'),
+        );
+      await waitUntil(() => buildTemps().length > 0 && partialSifs().length > 0, {
+        timeoutMs: MARGIN_MS,
+        what: `the ${kind} to be under way`,
+      });
+      cancel.abort();
+      await expect(work).rejects.toBeDefined();
+      expect(buildTemps()).toEqual([]);
+      expect(readdirSync(join(folder, 'store', 'tmp'))).toEqual([]);
+      expect(await engine.listImages()).toEqual([]);
+    },
+  );
+
+  it('builds in a scratch folder marked with the bridge’s session, so that prune can tell leftovers', async () => {
+    fake.slowCleanupMs = 0;
+    const archive = join(folder, 'plugin.tar');
+    await writeFile(archive, dockerArchive(['plugin:1']));
+    const cancel = new AbortController();
+    const build = engine.loadImage(archive, context(cancel.signal));
+    const scratchFolders = () => (existsSync(scratchRoot) ? readdirSync(scratchRoot) : []);
+    const scratchRoot = join(folder, 'store', 'tmp');
+    await waitUntil(() => scratchFolders().some((name) => existsSync(join(scratchRoot, name, 'image.sif'))), {
+      timeoutMs: MARGIN_MS,
+      what: 'the build to start',
+    });
+    const [scratch = ''] = scratchFolders();
+    expect(scratch).toMatch(/^bst-containers-scratch-/);
+    expect(JSON.parse(readFileSync(join(scratchRoot, scratch, '.bst-containers-session'), 'utf8'))).toEqual({
+      format: 1,
+      session: currentSession(),
+    });
+    cancel.abort();
+    await expect(build).rejects.toBeDefined();
+    expect(scratchFolders()).toEqual([]);
+    await expect(engine.loadImage(join(folder, 'missing.tar'), context())).rejects.toBeDefined();
+    expect(scratchFolders()).toEqual([]);
   });
 
   // Point 10.
@@ -253,13 +357,19 @@ describe('the Apptainer engine against its source', () => {
   // Point 3.
   it('reports a contained process killed by a signal as a command failure with 128+N', async () => {
     await engine.pullImage(parseReference(BUSYBOX), context());
+    const run = { ...daemon('bst_y'), isDaemon: false };
+    // The fake dies of the signal for real, as Apptainer does: the exit code is the bridge's.
+    fake.runOutput = 'half the results\n';
     fake.runKilledBy = 9;
-    await expect(
-      engine.runContainer({ ...daemon('bst_y'), isDaemon: false }, context()),
-    ).rejects.toMatchObject({
+    await expect(engine.runContainer(run, context())).rejects.toMatchObject({
       code: -32020,
-      data: { exitCode: 137 },
+      data: { exitCode: 137, output: 'half the results\n' },
       message: expect.stringContaining('out of memory'),
+    });
+    fake.runKilledBy = 11;
+    await expect(engine.runContainer(run, context())).rejects.toMatchObject({
+      code: -32020,
+      data: { exitCode: 139, output: 'half the results\n' },
     });
     await engine.runContainer(daemon('bst_x'), context());
     await expect(engine.execInContainer('bst_x', 'kill -SEGV $$', context())).rejects.toMatchObject({

@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SifStore } from '../../../../src/engines/apptainer/sif-store.js';
+import { GIVE_UP_MS } from '../../../helpers/margins.js';
 import { repoRoot } from '../../../helpers/paths.js';
 import { fill } from '../../../helpers/sessions.js';
 
@@ -75,4 +76,58 @@ describe('the SIF store, as an earlier bridge left it', () => {
       `{"format":1,"name":"bst-test/copy:1","sha256":"${SHA}","file":"${folder}/bst-test_copy_1-59416f0b.sif"}`,
     );
   });
+});
+
+describe('one SIF store, many bridges importing into it at once', () => {
+  let folder: string;
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'bst-sif-store-'));
+  });
+
+  afterEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  // Point 14: Brainstorm sessions, or Slurm jobs on a shared file system, import the same image
+  // into one store while others look it up. A record written in place is empty, then whole: a
+  // reader in between would find no image. Enough writers and readers make that moment happen.
+  it(
+    'a reader finds the image at every moment once it is in, and no import fails',
+    async () => {
+      const NAME = 'bst-test/busybox:1';
+      const WRITERS = 8;
+      const READERS = 4;
+      /** Lookups made while the writers keep importing: a count of work, not a time. */
+      const LOOKUPS = 1000;
+      const importOnce = async (store: SifStore) => {
+        const scratch = await store.scratchPath();
+        writeFileSync(scratch, 'the same SIF');
+        await store.register(scratch, NAME);
+        await store.discardScratch(scratch);
+      };
+      await importOnce(new SifStore(folder));
+      const lookups: number[] = [];
+      const going = () => lookups.length < LOOKUPS && !lookups.some((found) => found !== 1);
+      const writer = async () => {
+        const store = new SifStore(folder);
+        while (going()) await importOnce(store);
+      };
+      const reader = async () => {
+        const store = new SifStore(folder);
+        while (going()) lookups.push((await store.findByName(NAME)).length);
+      };
+      await Promise.all([
+        ...Array.from({ length: WRITERS }, writer),
+        ...Array.from({ length: READERS }, reader),
+      ]);
+      expect(lookups.filter((found) => found !== 1)).toEqual([]);
+      expect(await new SifStore(folder).list()).toHaveLength(1);
+      expect(
+        readdirSync(folder).filter((entry) => !/\.sif(\.json)?$/.test(entry) && entry !== 'tmp'),
+      ).toEqual([]);
+      expect(readdirSync(join(folder, 'tmp'))).toEqual([]);
+    },
+    GIVE_UP_MS,
+  );
 });
