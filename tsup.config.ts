@@ -59,6 +59,20 @@ export default defineConfig([
   },
   {
     ...shared,
+    // The typed client (`bst-containers/client`): vscode-jsonrpc inside, no zod or undici at run
+    // time (types only), for Node 18 and later, below the bridge's own floor.
+    entry: { client: 'clients/typescript/client.ts' },
+    format: ['esm'],
+    outDir: 'dist',
+    target: 'node18',
+    minify: false,
+    dts: true,
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  },
+  {
+    ...shared,
     // Node's single-executable loader runs CommonJS only; the Node inside is known, so no check.
     entry: { 'bst-containers': 'src/cli/single-executable-main.ts' },
     format: ['cjs'],

@@ -16,6 +16,9 @@ const onEveryEngine = [
   'test/integration/cancellation.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/matlab-shim.test.ts',
+  'test/integration/python-client.test.ts',
+  'test/integration/typescript-client.test.ts',
+  'test/integration/call-command.test.ts',
   'test/integration/hardening/load.test.ts',
   'test/integration/hardening/parent-death.test.ts',
   'test/integration/hardening/registry-faults.test.ts',
@@ -35,6 +38,10 @@ const againstTheBinary = [
   'test/integration/cancellation.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/doctor.test.ts',
+  'test/integration/openrpc.test.ts',
+  'test/integration/python-client.test.ts',
+  'test/integration/typescript-client.test.ts',
+  'test/integration/call-command.test.ts',
   'test/integration/hardening/**/*.test.ts',
 ];
 

@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/use-node.sh
-exec node_modules/.bin/tsup "$@"
+node_modules/.bin/tsup "$@"
+# The OpenRPC document beside the bundle, for tools that read a file rather than ask rpc.discover.
+node dist/bst-containers.js openrpc > dist/openrpc.json

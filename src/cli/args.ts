@@ -1,8 +1,15 @@
 export type Command =
   | { kind: 'serve'; verbose: boolean }
-  | { kind: 'call'; method: string; params: string | undefined; verbose: boolean }
+  | {
+      kind: 'call';
+      method: string;
+      params: string | undefined;
+      verbose: boolean;
+      feedback: 'auto' | 'plain' | 'quiet';
+    }
   | { kind: 'doctor'; json: boolean }
   | { kind: 'prune'; dryRun: boolean; engine: string | undefined; json: boolean }
+  | { kind: 'openrpc' }
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'usage-error'; message: string };
@@ -19,12 +26,12 @@ export const parseArgs = (argv: string[]): Command => {
     return { kind: 'doctor', json: rest.includes('--json') };
   }
   if (rest[0] === 'prune') return parsePrune(rest.slice(1));
-  if (rest[0] === 'call') {
-    const [, method, params, ...extra] = rest;
-    if (!method) return { kind: 'usage-error', message: 'call needs a METHOD' };
-    if (extra.length > 0) return { kind: 'usage-error', message: `unexpected arguments: ${extra.join(' ')}` };
-    return { kind: 'call', method, params, verbose };
+  if (rest[0] === 'openrpc') {
+    if (rest.length > 1)
+      return { kind: 'usage-error', message: `unexpected arguments: ${rest.slice(1).join(' ')}` };
+    return { kind: 'openrpc' };
   }
+  if (rest[0] === 'call') return parseCall(rest.slice(1), verbose);
   return { kind: 'usage-error', message: `unknown command: ${rest.join(' ')}` };
 };
 
@@ -41,4 +48,25 @@ const parsePrune = (args: string[]): Command => {
   }
   if (engine === '') return { kind: 'usage-error', message: '--engine needs a NAME' };
   return { kind: 'prune', dryRun: flags.has('--dry-run'), engine, json: flags.has('--json') };
+};
+
+/** `call METHOD ['{json}' | -] [--progress=auto|plain|quiet] [--quiet]` */
+const parseCall = (args: string[], verbose: boolean): Command => {
+  let feedback: 'auto' | 'plain' | 'quiet' = 'auto';
+  const positional: string[] = [];
+  for (const arg of args) {
+    if (arg === '--quiet' || arg === '-q') feedback = 'quiet';
+    else if (arg.startsWith('--progress=')) {
+      const value = arg.slice('--progress='.length);
+      if (value !== 'auto' && value !== 'plain' && value !== 'quiet')
+        return { kind: 'usage-error', message: `--progress takes auto, plain or quiet, not ${value}` };
+      feedback = value;
+    } else if (arg.startsWith('--'))
+      return { kind: 'usage-error', message: `unexpected argument for call: ${arg}` };
+    else positional.push(arg);
+  }
+  const [method, params, ...extra] = positional;
+  if (!method) return { kind: 'usage-error', message: 'call needs a METHOD' };
+  if (extra.length > 0) return { kind: 'usage-error', message: `unexpected arguments: ${extra.join(' ')}` };
+  return { kind: 'call', method, params, verbose, feedback };
 };

@@ -14,10 +14,14 @@ export const helpText = (version: string, methods: MethodSchema[]): string =>
     '',
     'Usage:',
     '  bst-containers [--verbose]                  serve JSON-RPC on stdin/stdout (logs on stderr)',
-    "  bst-containers call METHOD ['{json params}'] one call; prints the result as JSON, exits 1 on error",
+    "  bst-containers call METHOD ['{json params}' | -] [--progress=plain] [--quiet]",
+    '                                              one call; prints the result as JSON (params from stdin with -), exits 1 on',
+    '                                              error and 130 on Ctrl+C, which cancels it; on a terminal, a progress bar and',
+    "                                              the command's live output on stderr",
     '  bst-containers doctor [--json]              which engines are found and answer, and what to do (exit 0 if one does)',
     '  bst-containers prune [--dry-run] [--json] [--engine NAME]',
     '                                              remove containers and temp folders of bridges that no longer run',
+    '  bst-containers openrpc                      print the OpenRPC document of the methods (what rpc.discover answers)',
     '  bst-containers --help | --version',
     '',
     'Methods (params by name, or by position in the order shown and then, optionally, an object of params by name;',
@@ -28,3 +32,32 @@ export const helpText = (version: string, methods: MethodSchema[]): string =>
     ]),
     '',
   ].join('\n');
+
+const markdownTable = (header: string[], rows: string[][]): string => {
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => (row[column] as string).length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+};
+
+/** The README's method table ("### Methods"), from the same schemas as --help. */
+export const methodTable = (methods: MethodSchema[]): string =>
+  markdownTable(
+    ['Method', 'Params', 'Result'],
+    methods.map((method) => {
+      const params = Object.entries(method.params).map(([name, schema]) =>
+        (schema as z.ZodType).safeParse(undefined).success ? `${name}?` : name,
+      );
+      return [`\`${method.name}\``, params.length > 0 ? `\`${params.join(', ')}\`` : '', method.resultText];
+    }),
+  );
+
+const README_TABLE = /(### Methods\n\n)(\|[^\n]*\n)+/;
+
+/** The README's text with its method table made from the schemas (`npx tsx scripts/method-table.ts`). */
+export const withMethodTable = (readme: string, methods: MethodSchema[]): string => {
+  if (!README_TABLE.test(readme)) throw new Error('README.md has no table under "### Methods"');
+  return readme.replace(README_TABLE, (_, heading: string) => `${heading}${methodTable(methods)}\n`);
+};

@@ -24,6 +24,6 @@ export const pruneCommand = (options: { dryRun: boolean; engine: string | undefi
   callOnce(
     'Prune',
     JSON.stringify({ dryRun: options.dryRun, ...(options.engine ? { engine: options.engine } : {}) }),
-    false,
+    { verbose: false, feedback: 'quiet' },
     options.json ? undefined : (result) => renderText(result as PruneResult),
   );

@@ -15,6 +15,11 @@ export const runCli = async (argv: string[]): Promise<void> => {
       process.stdout.write(helpText(packageJson.version, METHOD_SCHEMAS));
       break;
     }
+    case 'openrpc': {
+      const { openRpcDocument } = await import('../schemas/openrpc.js');
+      process.stdout.write(`${JSON.stringify(openRpcDocument(packageJson.version), null, 2)}\n`);
+      break;
+    }
     case 'version':
       process.stdout.write(`${packageJson.version}\n`);
       break;
@@ -24,7 +29,7 @@ export const runCli = async (argv: string[]): Promise<void> => {
       break;
     case 'call': {
       const { callOnce } = await import('./call-command.js');
-      process.exitCode = await callOnce(command.method, command.params, command.verbose);
+      process.exitCode = await callOnce(command.method, command.params, command);
       break;
     }
     case 'doctor': {

@@ -15,6 +15,7 @@ const LOADERS: { [Name in MethodName]: () => Promise<{ schema: { name: Name } }>
   GetOnlineManifest: async () => (await import('./get-online-manifest.js')).getOnlineManifest,
   Prune: async () => (await import('./prune.js')).prune,
   GetVersion: async () => (await import('./get-version.js')).getVersion,
+  'rpc.discover': async () => (await import('./rpc-discover.js')).rpcDiscover,
 };
 
 export const loadMethod = async (name: MethodName): Promise<Method> =>

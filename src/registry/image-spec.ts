@@ -3,11 +3,11 @@ import { type ImageReference, parseReference } from './reference.js';
 /** An image named by its ID, or by a reference: parsed once, where the call's params are. */
 export type ImageSpec = { kind: 'id'; id: string } | { kind: 'reference'; reference: ImageReference };
 
-const SHA256_ID = /^sha256:[a-f0-9]{64}$/;
-/** A short ID is all hex, which is also a valid name: the ID reading wins, as in `docker`. */
-const SHORT_ID = /^[a-f0-9]{12,64}$/;
+/** `sha256:<64 hex>`, or a short ID: all hex, which is also a valid name (the ID reading wins, as in `docker`). */
+export const IMAGE_ID_PATTERN = 'sha256:[a-f0-9]{64}|[a-f0-9]{12,64}';
+const IMAGE_ID = new RegExp(`^(?:${IMAGE_ID_PATTERN})$`);
 
-export const isImageId = (value: string): boolean => SHA256_ID.test(value) || SHORT_ID.test(value);
+export const isImageId = (value: string): boolean => IMAGE_ID.test(value);
 
 /** Throws on a value that is neither (the schema checks first). */
 export const parseImageSpec = (value: string): ImageSpec =>

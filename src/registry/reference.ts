@@ -10,7 +10,11 @@ const tag = '[\\w][\\w.-]{0,127}';
 const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 const name = `(?:${domain}/)?${pathComponent}(?:/${pathComponent})*`;
 
-const referencePattern = new RegExp(`^(${name})(?::(${tag}))?(?:@(${digest}))?$`);
+/** The grammar as an ECMA-262 pattern without anchors, for JSON Schema: name, then :tag, then @digest. */
+export const REFERENCE_PATTERN = `(${name})(?::(${tag}))?(?:@(${digest}))?`;
+/** The same without a digest: a name to give an image. */
+export const NAME_PATTERN = `(${name})(?::(${tag}))?`;
+const referencePattern = new RegExp(`^${REFERENCE_PATTERN}$`);
 
 export const DEFAULT_DOMAIN = 'docker.io';
 /** The tag a reference without one stands for: the one rule for it. */

@@ -1,9 +1,10 @@
 import * as z from 'zod';
 import { ENGINE_NAMES } from '../shared/engine-names.js';
+import { ErrorCode } from '../shared/error-codes.js';
 import type { MethodName } from './method-names.js';
 
-/** Parameters every method takes besides its own. */
-const commonParams = {
+/** Parameters every method takes besides its own, after its own when by position. */
+export const commonParams = {
   engine: z
     .enum(['auto-detect', ...ENGINE_NAMES])
     .default('auto-detect')
@@ -13,6 +14,9 @@ const commonParams = {
     .optional()
     .describe('When given, progress (`$/progress`) and live output (`bst/output`) carry this token.'),
 };
+
+/** What any method that talks to an engine can answer: none found, none answering, a refusal. */
+export const ENGINE_ERRORS = [ErrorCode.EngineNotFound, ErrorCode.EngineNotAnswering, ErrorCode.EngineFailed];
 
 /**
  * A method as a client sees it: its name, what it does, its params and its result. This is the
@@ -25,6 +29,15 @@ export interface MethodSchema<Shape extends z.ZodRawShape = z.ZodRawShape, Resul
   /** The method's own parameters, in MATLAB argument order (used for params by position). */
   params: Shape;
   result: z.ZodType<Result>;
+  /** The result in a few words, for the README's method table. */
+  resultText: string;
+  /**
+   * The bridge's own codes this method can answer, besides those of any call (bad params, a fault
+   * of the bridge, cancelled): the OpenRPC document lists them with their data.
+   */
+  errors: readonly ErrorCode[];
+  /** The notifications it sends for a request with a progressToken. */
+  notifications?: readonly ('$/progress' | 'bst/output')[];
 }
 
 export const defineSchema = <Name extends MethodName, Shape extends z.ZodRawShape, Result>(
@@ -34,6 +47,10 @@ export const defineSchema = <Name extends MethodName, Shape extends z.ZodRawShap
 /** The params a handler receives: the method's own and the common ones, validated and transformed. */
 export type ParamsOf<Schema extends MethodSchema> =
   Schema extends MethodSchema<infer Shape> ? z.output<z.ZodObject<Shape & typeof commonParams>> : never;
+
+/** The params a client may send by name: before defaults and transforms. */
+export type InputOf<Schema extends MethodSchema> =
+  Schema extends MethodSchema<infer Shape> ? z.input<z.ZodObject<Shape & typeof commonParams>> : never;
 
 export type ResultOf<Schema extends MethodSchema> =
   Schema extends MethodSchema<z.ZodRawShape, infer Result> ? Result : never;

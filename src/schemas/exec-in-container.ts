@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { defineSchema } from './define-schema.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import { defineSchema, ENGINE_ERRORS } from './define-schema.js';
 import { containerName, nonEmptyText } from './fields.js';
 
 export const execInContainer = defineSchema({
@@ -8,4 +9,7 @@ export const execInContainer = defineSchema({
     'Runs `sh -c cmdStr` in a running container; answers its stdout and stderr in order. A non-zero exit is an error.',
   params: { containerName, cmdStr: nonEmptyText.describe('Shell command run inside the container.') },
   result: z.object({ cmdout: z.string() }),
+  resultText: '`{cmdout}`',
+  errors: [...ENGINE_ERRORS, ErrorCode.ContainerNotFound, ErrorCode.Conflict, ErrorCode.CommandFailed],
+  notifications: ['bst/output'],
 });

@@ -1,9 +1,18 @@
 import * as z from 'zod';
-import { type ImageSpec, isImageId, parseImageSpec } from '../registry/image-spec.js';
-import { type ImageReference, isImageReference, parseReference } from '../registry/reference.js';
+import { IMAGE_ID_PATTERN, type ImageSpec, isImageId, parseImageSpec } from '../registry/image-spec.js';
+import {
+  type ImageReference,
+  isImageReference,
+  NAME_PATTERN,
+  parseReference,
+  REFERENCE_PATTERN,
+} from '../registry/reference.js';
 import { hasControlChars } from '../shared/control-chars.js';
 
 // Each check names what is accepted so that a -32602 message tells the caller how to fix the call.
+// A `pattern` in meta() is what JSON Schema (the OpenRPC document) can say of a refine(), which it
+// drops: it must accept all that the refine() accepts. meta() comes last: each other call makes a
+// new schema without it.
 
 export const containerName = z
   .string()
@@ -17,14 +26,20 @@ export const containerName = z
 const imageReferenceText = z
   .string()
   .max(512)
-  .refine(isImageReference, 'must be an image reference such as registry/name:tag (distribution grammar)');
+  .refine(
+    isImageReference,
+    'must be an image reference such as registry/name:tag (distribution grammar; a name of at most 255 characters)',
+  );
 
 /** A reference, parsed here once: handlers and engines take the parsed object. */
-export const imageReference = imageReferenceText.transform((value): ImageReference => parseReference(value));
+export const imageReference = imageReferenceText
+  .meta({ pattern: `^${REFERENCE_PATTERN}$` })
+  .transform((value): ImageReference => parseReference(value));
 
 /** A name to give an image: a reference without a digest. */
 export const imageName = imageReferenceText
   .refine((value) => !value.includes('@'), 'must be name[:tag] without a digest')
+  .meta({ pattern: `^${NAME_PATTERN}$` })
   .transform((value): ImageReference => parseReference(value));
 
 /** An image ID (`sha256:<64 hex>` or a short hex ID) or an image reference, parsed once. */
@@ -35,6 +50,7 @@ export const imageIdOrReference = z
     (value) => isImageId(value) || isImageReference(value),
     'must be an image ID (sha256:<64 hex>) or an image reference such as name:tag',
   )
+  .meta({ pattern: `^(?:${IMAGE_ID_PATTERN}|${REFERENCE_PATTERN})$` })
   .transform((value): ImageSpec => parseImageSpec(value))
   .describe('Image ID (sha256:<64 hex>) or name:tag.');
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { defineSchema } from './define-schema.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import { defineSchema, ENGINE_ERRORS } from './define-schema.js';
 import { containerName } from './fields.js';
 
 export const getContainerInfo = defineSchema({
@@ -14,4 +15,6 @@ export const getContainerInfo = defineSchema({
       imageSha: z.string(),
     }),
   }),
+  resultText: '`{containerInfo: {name, isRunning, volumes: [[host, container], ...], imageSha}}`',
+  errors: [...ENGINE_ERRORS, ErrorCode.ContainerNotFound],
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ENGINE_NAMES } from '../shared/engine-names.js';
+import { ErrorCode } from '../shared/error-codes.js';
 import { defineSchema } from './define-schema.js';
 
 export const getEngine = defineSchema({
@@ -13,4 +14,6 @@ export const getEngine = defineSchema({
       .describe('Engine to test; empty or auto-detect tries each supported engine in turn.'),
   },
   result: z.object({ engineName: z.enum(ENGINE_NAMES), location: z.string() }),
+  resultText: '`{engineName, location}`',
+  errors: [ErrorCode.EngineNotFound, ErrorCode.EngineNotAnswering],
 });

@@ -7,4 +7,7 @@ export const getVersion = defineSchema({
     "The bridge's version (what --version prints), so a client can refuse a bridge older than it expects.",
   params: {},
   result: z.object({ version: z.string() }),
+  resultText:
+    '`{version}`: what `--version` prints; answered without an engine (the shim checks it once at start)',
+  errors: [],
 });

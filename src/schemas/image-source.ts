@@ -1,6 +1,11 @@
 import { isAbsolute } from 'node:path';
 import * as z from 'zod';
-import { type ImageReference, isImageReference, parseReference } from '../registry/reference.js';
+import {
+  type ImageReference,
+  isImageReference,
+  parseReference,
+  REFERENCE_PATTERN,
+} from '../registry/reference.js';
 import { hasControlChars } from '../shared/control-chars.js';
 
 export type ImageSource =
@@ -20,9 +25,16 @@ const classifyImageSource = (value: string): ImageSource | undefined => {
   return isImageReference(value) ? { kind: 'reference', reference: parseReference(value) } : undefined;
 };
 
+/**
+ * What JSON Schema can say of the classification: no control character, then an http(s) URL with no
+ * space, an absolute path (either system's: the bridge's own system decides), or a reference.
+ */
+const IMAGE_SOURCE_PATTERN = `^(?![\\s\\S]*[\\u0000-\\u001f\\u007f])(?:[hH][tT][tT][pP][sS]?://\\S+|/[\\s\\S]*|\\\\[\\s\\S]*|[A-Za-z]:[\\\\/][\\s\\S]*|${REFERENCE_PATTERN})$`;
+
 export const imageSource = z
   .string()
   .max(8192)
+  .meta({ pattern: IMAGE_SOURCE_PATTERN })
   .transform((value, context): ImageSource => {
     const source = classifyImageSource(value);
     if (source) return source;
@@ -34,5 +46,5 @@ export const imageSource = z
     return z.NEVER;
   })
   .describe(
-    'Registry reference (registry/name:tag), http(s) URL of an image tarball, or absolute path to one.',
+    'Registry reference (registry/name:tag), http(s) URL of an image tarball, or absolute path to one. A URL must also parse as a URL.',
   );

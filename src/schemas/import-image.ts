@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { defineSchema } from './define-schema.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import { defineSchema, ENGINE_ERRORS } from './define-schema.js';
 import { imageName } from './fields.js';
 import { imageSource } from './image-source.js';
 
@@ -17,4 +18,7 @@ export const importImage = defineSchema({
       ),
   },
   result: z.object({ imageSha: z.string() }),
+  resultText: '`{imageSha}` (`sha256:<64 hex>`)',
+  errors: [...ENGINE_ERRORS, ErrorCode.RegistryFailed, ErrorCode.DownloadFailed, ErrorCode.FileNotFound],
+  notifications: ['$/progress'],
 });

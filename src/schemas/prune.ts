@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ENGINE_NAMES } from '../shared/engine-names.js';
-import { defineSchema } from './define-schema.js';
+import { defineSchema, ENGINE_ERRORS } from './define-schema.js';
 import { flag } from './fields.js';
 
 export const prune = defineSchema({
@@ -20,4 +20,6 @@ export const prune = defineSchema({
     services: z.array(z.number()).describe('PIDs of private Podman services of dead bridges.'),
     dryRun: z.boolean(),
   }),
+  resultText: '`{containers: [[engine, name], ...], tempFolders, services, dryRun}`',
+  errors: ENGINE_ERRORS,
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { defineSchema } from './define-schema.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import { defineSchema, ENGINE_ERRORS } from './define-schema.js';
 import { flag, imageIdOrReference } from './fields.js';
 
 export const removeImage = defineSchema({
@@ -10,4 +11,6 @@ export const removeImage = defineSchema({
     isForced: flag.default(false).describe('true/1: remove even when in use (default false).'),
   },
   result: z.object({}),
+  resultText: '`{}`',
+  errors: [...ENGINE_ERRORS, ErrorCode.ImageNotFound, ErrorCode.Conflict],
 });

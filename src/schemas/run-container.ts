@@ -1,7 +1,8 @@
 import * as z from 'zod';
+import { ErrorCode } from '../shared/error-codes.js';
 import { splitWords } from '../shared/split-words.js';
 import type { VolumePair } from '../shared/volume-pair.js';
-import { defineSchema } from './define-schema.js';
+import { defineSchema, ENGINE_ERRORS } from './define-schema.js';
 import {
   absoluteContainerPath,
   absoluteHostPath,
@@ -25,7 +26,7 @@ const containerArgs = z
     }
   })
   .describe(
-    'Arguments for the image entrypoint (non-daemon runs): an array, or one string split like a shell would.',
+    'Arguments for the image entrypoint (non-daemon runs): an array, or one string split like a shell would (no expansion; an unclosed quote is refused).',
   );
 
 export const runContainer = defineSchema({
@@ -63,4 +64,7 @@ export const runContainer = defineSchema({
       .optional()
       .describe('Said once per engine when useGpu was asked and the host has no GPU: the shim prints it.'),
   }),
+  resultText: 'daemon: `{}`; otherwise `{cmdout}`; `notice` once',
+  errors: [...ENGINE_ERRORS, ErrorCode.ImageNotFound, ErrorCode.Conflict, ErrorCode.CommandFailed],
+  notifications: ['bst/output'],
 });

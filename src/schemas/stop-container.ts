@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { defineSchema } from './define-schema.js';
+import { ErrorCode } from '../shared/error-codes.js';
+import { defineSchema, ENGINE_ERRORS } from './define-schema.js';
 import { containerName, flag } from './fields.js';
 
 export const stopContainer = defineSchema({
@@ -10,4 +11,6 @@ export const stopContainer = defineSchema({
     isForced: flag.default(false).describe('true/1: kill at once instead of SIGTERM (default false).'),
   },
   result: z.object({}),
+  resultText: '`{}`',
+  errors: [...ENGINE_ERRORS, ErrorCode.ContainerNotFound],
 });

@@ -31,7 +31,7 @@ const SMOKE_LINES = [
 ];
 const SMOKE_ANSWERS = [
   '{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error: Unexpected token \'h\', \\"hello\\" is not valid JSON"}}',
-  '{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"Unknown method DeleteEverything. Methods: GetEngine, GetImages, ImportImage, RunContainer, ExecInContainer, GetContainerInfo, StopContainer, RemoveImage, GetOnlineManifest, Prune, GetVersion"}}',
+  '{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"Unknown method DeleteEverything. Methods: GetEngine, GetImages, ImportImage, RunContainer, ExecInContainer, GetContainerInfo, StopContainer, RemoveImage, GetOnlineManifest, Prune, GetVersion, rpc.discover"}}',
   '{"jsonrpc":"2.0","id":2,"error":{"code":-32001,"message":"No valid container engine was found. Install Docker (https://docs.docker.com/get-docker/) or Podman (https://podman.io) and start it; on a cluster, `module load apptainer`."}}',
 ];
 

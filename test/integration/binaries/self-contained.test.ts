@@ -128,7 +128,7 @@ describe('the linux-x64 binary alone, in a read-only folder, offline', () => {
         error: {
           code: -32601,
           message:
-            'Unknown method Nope. Methods: GetEngine, GetImages, ImportImage, RunContainer, ExecInContainer, GetContainerInfo, StopContainer, RemoveImage, GetOnlineManifest, Prune, GetVersion',
+            'Unknown method Nope. Methods: GetEngine, GetImages, ImportImage, RunContainer, ExecInContainer, GetContainerInfo, StopContainer, RemoveImage, GetOnlineManifest, Prune, GetVersion, rpc.discover',
         },
       },
       {

@@ -20,4 +20,26 @@ describe('command line', () => {
     });
     expect(parseArgs(['prune', '--engine'])).toMatchObject({ kind: 'usage-error' });
   });
+
+  it('call takes params or - for stdin, and --progress=plain or --quiet', () => {
+    expect(parseArgs(['call', 'GetImages'])).toEqual({
+      kind: 'call',
+      method: 'GetImages',
+      params: undefined,
+      verbose: false,
+      feedback: 'auto',
+    });
+    expect(parseArgs(['call', 'ExecInContainer', '-', '--progress=plain'])).toMatchObject({
+      params: '-',
+      feedback: 'plain',
+    });
+    expect(parseArgs(['call', '-q', 'GetImages', '{}'])).toMatchObject({ params: '{}', feedback: 'quiet' });
+    expect(parseArgs(['call', 'GetImages', '--progress=fancy'])).toMatchObject({ kind: 'usage-error' });
+    expect(parseArgs(['call', 'GetImages', '{}', 'extra'])).toMatchObject({ kind: 'usage-error' });
+  });
+
+  it('openrpc takes nothing more', () => {
+    expect(parseArgs(['openrpc'])).toEqual({ kind: 'openrpc' });
+    expect(parseArgs(['openrpc', '--json'])).toMatchObject({ kind: 'usage-error' });
+  });
 });

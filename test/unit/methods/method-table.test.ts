@@ -12,8 +12,8 @@ describe('the method table', () => {
     }
   });
 
-  it('lists the schemas in the order of the names: the MATLAB subfunctions, then Prune and GetVersion', () => {
+  it('lists the schemas in the order of the names: the MATLAB subfunctions, then Prune, GetVersion and rpc.discover', () => {
     expect(METHOD_SCHEMAS.map((schema) => schema.name)).toEqual([...METHOD_NAMES]);
-    expect(METHOD_NAMES.slice(-2)).toEqual(['Prune', 'GetVersion']);
+    expect(METHOD_NAMES.slice(-3)).toEqual(['Prune', 'GetVersion', 'rpc.discover']);
   });
 });
