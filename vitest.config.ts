@@ -16,9 +16,6 @@ const onEveryEngine = [
   'test/integration/cancellation.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/matlab-shim.test.ts',
-  'test/integration/python-client.test.ts',
-  'test/integration/typescript-client.test.ts',
-  'test/integration/call-command.test.ts',
   'test/integration/hardening/load.test.ts',
   'test/integration/hardening/parent-death.test.ts',
   'test/integration/hardening/registry-faults.test.ts',
@@ -54,6 +51,9 @@ const asTheUser = [
   'test/integration/cancellation.test.ts',
   'test/integration/matlab-shim.test.ts',
   'test/integration/hardening/prune.test.ts',
+  'test/integration/python-client.test.ts',
+  'test/integration/typescript-client.test.ts',
+  'test/integration/call-command.test.ts',
   'test/integration/as-user/**/*.test.ts',
 ];
 
@@ -79,6 +79,10 @@ export default defineConfig({
             'test/integration/podman/**',
             'test/integration/binaries/**',
             'test/integration/as-user/**',
+            // Clients are new since the test user: they run as it (docker-user), and as root against the binary.
+            'test/integration/python-client.test.ts',
+            'test/integration/typescript-client.test.ts',
+            'test/integration/call-command.test.ts',
           ],
           ...integration,
         },

@@ -26,7 +26,7 @@ export const userNode = `${userCopy}/node/bin/node`;
 const USER_PATH = `${userCopy}/node/bin:/usr/local/bin:/usr/bin:/bin`;
 /** The PATH the caller's programs get: to put a stand-in program first. */
 export const callerPath = AS_USER ? USER_PATH : (process.env.PATH ?? '');
-/** Where the shim and test/matlab are for Octave: the checkout, or the user's copy. */
+/** Where the caller's programs are (the shim, test/matlab, the Python client): the checkout, or the user's copy. */
 export const shimRoot = AS_USER ? `${userCopy}/` : repoRoot;
 export const bridgeCommand: readonly [string, ...string[]] = AS_USER
   ? [userNode, `${userCopy}/dist/bst-containers.js`]

@@ -11,7 +11,8 @@ import {
 } from './paths.js';
 
 /**
- * The test user's copy of what it runs: the bundle, the shim, test/matlab, the pinned Node and the
+ * The test user's copy of what it runs: the bundle and the TypeScript client (dist/*.js), the shim,
+ * test/matlab, the Python client, the pinned Node and the
  * saved images, readable by everyone and writable by root alone. The checkout may sit where the
  * user cannot read (under /root), as the user's own unzipped copy would not.
  */
@@ -20,10 +21,11 @@ const copyForTheUser = async () => {
   for (const entry of await readdir(`${repoRoot}dist`, { withFileTypes: true }))
     if (entry.isFile() && entry.name.endsWith('.js'))
       await copyFile(`${repoRoot}dist/${entry.name}`, `${userCopy}/dist/${entry.name}`);
-  for (const folder of ['matlab', 'test/matlab', 'images'])
+  for (const folder of ['matlab', 'test/matlab', 'clients/python', 'images'])
     await rm(`${userCopy}/${folder}`, { recursive: true, force: true });
   await cp(`${repoRoot}matlab`, `${userCopy}/matlab`, { recursive: true });
   await cp(`${repoRoot}test/matlab`, `${userCopy}/test/matlab`, { recursive: true });
+  await cp(`${repoRoot}clients/python`, `${userCopy}/clients/python`, { recursive: true });
   await cp(`${runtimeDir}/images`, userImagesDir, { recursive: true });
   await mkdir(`${userCopy}/node/bin`, { recursive: true });
   await copyFile(process.execPath, userNode);

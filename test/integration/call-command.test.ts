@@ -1,27 +1,36 @@
-import { execa } from 'execa';
+import { execa, type Options } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
-import { BASE_IMAGE, BASE_TARBALL, bridgeArgv } from '../helpers/paths.js';
+import { asCaller, BASE_IMAGE, BASE_TARBALL, bridgeCommand } from '../helpers/paths.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 // `bst-containers call` as a shell user and a batch script drive it: with pipes, under a
-// pseudo-terminal (`script`), and interrupted.
+// pseudo-terminal (`script`), and interrupted; run as the caller (the test user with BST_TEST_USER=1).
 const daemon = `bst_call_cli_${process.pid}`;
 const tag = `bst-test/call-cli:${process.pid}`;
 const WAIT = { timeoutMs: 30_000 };
 
-const call = (...args: string[]) => {
-  const [file, argv] = bridgeArgv('call', ...args);
-  return execa(file, argv, { reject: false });
+const callArgv = (...args: string[]) => [...bridgeCommand, 'call', ...args];
+/** Runs argv as the caller, with the caller's whole environment and `env`. */
+const asTheCaller = <O extends Options>(argv: string[], options: O, env: NodeJS.ProcessEnv = {}) => {
+  const command = asCaller(argv, env);
+  return execa(command.file, command.args, {
+    env: command.env,
+    extendEnv: false,
+    cwd: command.cwd,
+    ...options,
+  });
 };
+const call = (...args: string[]) => asTheCaller(callArgv(...args), { reject: false });
 
 const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
 /** Runs the command on a pseudo-terminal (stdin, stdout and stderr all on it), as in a terminal. */
 const onTerminal = (args: string[], options: { stdout?: string } = {}) => {
-  const [file, argv] = bridgeArgv('call', ...args);
   const command =
-    [file, ...argv].map(quote).join(' ') + (options.stdout ? ` > ${quote(options.stdout)}` : '');
-  return execa('script', ['-qefc', command, '/dev/null'], { reject: false, env: { TERM: 'xterm' } });
+    callArgv(...args)
+      .map(quote)
+      .join(' ') + (options.stdout ? ` > ${quote(options.stdout)}` : '');
+  return asTheCaller(['script', '-qefc', command, '/dev/null'], { reject: false }, { TERM: 'xterm' });
 };
 
 describe('bst-containers call', () => {
@@ -49,8 +58,7 @@ describe('bst-containers call', () => {
   });
 
   it('reads the params from stdin with -, as from a here-document', async () => {
-    const [file, argv] = bridgeArgv('call', 'ExecInContainer', '-');
-    const result = await execa(file, argv, {
+    const result = await asTheCaller(callArgv('ExecInContainer', '-'), {
       input: `{\n  "containerName": "${daemon}",\n  "cmdStr": "echo 'quoted \\"words\\"' $((1 + 2))"\n}\n`,
     });
     expect(JSON.parse(result.stdout)).toEqual({ cmdout: 'quoted "words" 3\n' });
@@ -119,16 +127,17 @@ describe('bst-containers call', () => {
   });
 
   it('Ctrl+C on a terminal cancels the command in the container and exits 130', async () => {
-    const [file, argv] = bridgeArgv(
-      'call',
+    const command = callArgv(
       'ExecInContainer',
       JSON.stringify({ containerName: daemon, cmdStr: 'echo started; sleep 3021' }),
+    )
+      .map(quote)
+      .join(' ');
+    const terminal = asTheCaller(
+      ['script', '-qefc', command, '/dev/null'],
+      { reject: false },
+      { TERM: 'xterm' },
     );
-    const command = [file, ...argv].map(quote).join(' ');
-    const terminal = execa('script', ['-qefc', command, '/dev/null'], {
-      reject: false,
-      env: { TERM: 'xterm' },
-    });
     let seen = '';
     terminal.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
@@ -142,13 +151,14 @@ describe('bst-containers call', () => {
   });
 
   it('SIGINT with pipes does the same', async () => {
-    const [file, argv] = bridgeArgv(
-      'call',
-      'ExecInContainer',
-      JSON.stringify({ containerName: daemon, cmdStr: 'echo started; sleep 3022' }),
-      '--progress=plain',
+    const child = asTheCaller(
+      callArgv(
+        'ExecInContainer',
+        JSON.stringify({ containerName: daemon, cmdStr: 'echo started; sleep 3022' }),
+        '--progress=plain',
+      ),
+      { reject: false },
     );
-    const child = execa(file, argv, { reject: false });
     let seen = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();

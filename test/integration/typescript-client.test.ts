@@ -2,16 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as ClientModule from '../../clients/typescript/client.js';
-import { BASE_IMAGE, bridgeCommand, REGISTRY_IMAGE, repoRoot } from '../helpers/paths.js';
+import { asCaller, BASE_IMAGE, bridgeCommand, REGISTRY_IMAGE, repoRoot, shimRoot } from '../helpers/paths.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 // The built client, as a package user imports it (`bst-containers/client`), against the bridge
-// these suites start and the engine of this run.
+// these suites start, as the caller starts it, and the engine of this run.
 const clientFile = `${repoRoot}dist/client.js`;
 const { connectBridge, BstContainersError, BridgeNotFoundError, BridgeStoppedError } = (await import(
   clientFile
 )) as typeof ClientModule;
 const fake = (script: string) => [process.execPath, '-e', script];
+/** The bridge as the caller starts it (the test user with BST_TEST_USER=1). */
+const callersBridge = () => {
+  const { file, args, env } = asCaller(bridgeCommand);
+  return { command: [file, ...args], env };
+};
 const ENGINE = process.env.BST_CONTAINERS_ENGINE ?? 'docker';
 
 describe('the TypeScript client (bst-containers/client)', () => {
@@ -19,7 +24,7 @@ describe('the TypeScript client (bst-containers/client)', () => {
   const daemon = `bst_ts_daemon_${process.pid}`;
 
   beforeAll(async () => {
-    bridge = await connectBridge({ command: bridgeCommand });
+    bridge = await connectBridge(callersBridge());
     await bridge.call('RunContainer', { containerName: daemon, imageSha: BASE_IMAGE, isDaemon: true });
   });
   afterAll(async () => {
@@ -97,7 +102,7 @@ describe('the TypeScript client (bst-containers/client)', () => {
   });
 
   it('the bridge killed mid-call is a clear error, and so is every later call', async () => {
-    const doomed = await connectBridge({ command: bridgeCommand });
+    const doomed = await connectBridge(callersBridge());
     const failure = await doomed
       .call(
         'ExecInContainer',
@@ -145,12 +150,17 @@ describe('the TypeScript client (bst-containers/client)', () => {
   });
 
   it('runs on a Node older than the bridge needs, and loads no undici or zod', async () => {
-    const script = `import { connectBridge } from ${JSON.stringify(clientFile)};
+    const script = `import { connectBridge } from ${JSON.stringify(`${shimRoot}dist/client.js`)};
       const bridge = await connectBridge({ command: ${JSON.stringify(bridgeCommand)} });
       const { version } = await bridge.call('GetVersion');
       await bridge.close();
       console.log(process.versions.node.split('.')[0], version);`;
-    const older = await execa('/usr/bin/node', ['--input-type=module', '-e', script]);
+    const olderNode = asCaller(['/usr/bin/node', '--input-type=module', '-e', script]);
+    const older = await execa(olderNode.file, olderNode.args, {
+      env: olderNode.env,
+      extendEnv: false,
+      cwd: olderNode.cwd,
+    });
     const [major, version] = older.stdout.split(' ');
     expect(Number(major)).toBeLessThan(22);
     expect(version).toBe(JSON.parse(await readFile(`${repoRoot}package.json`, 'utf8')).version);
