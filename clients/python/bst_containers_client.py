@@ -425,6 +425,7 @@ class BstContainers:
         is_daemon: Optional[bool] = None,
         container_args: Any = None,
         use_gpu: Optional[bool] = None,
+        as_image_user: Optional[bool] = None,
         **options: Any
     ) -> Any:
         return self._named(
@@ -436,6 +437,7 @@ class BstContainers:
                 "is_daemon": is_daemon,
                 "container_args": container_args,
                 "use_gpu": use_gpu,
+                "as_image_user": as_image_user,
             },
             options,
         )
