@@ -1,4 +1,4 @@
-// Writes the README's method table from the schemas: `npx tsx scripts/method-table.ts`.
+// Writes the README's method and error tables from the schemas: `npx tsx scripts/method-table.ts`.
 // test/unit/cli/help.test.ts fails while the README's differs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withMethodTable } from '../src/cli/help.js';

@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { MethodSchema } from '../schemas/define-schema.js';
+import { ERRORS } from '../schemas/errors.js';
 
 const describeParam = (name: string, schema: z.ZodType): string => {
   const optional = schema.safeParse(undefined).success;
@@ -54,10 +55,35 @@ export const methodTable = (methods: MethodSchema[]): string =>
     }),
   );
 
-const README_TABLE = /(### Methods\n\n)(\|[^\n]*\n)+/;
+/** `{a, b?}`: the fields of an error's `data`, `?` where optional. */
+const dataFields = (data: z.ZodType | undefined): string => {
+  if (!data) return '';
+  const fields = Object.entries((data as z.ZodObject).shape).map(([name, schema]) =>
+    (schema as z.ZodType).safeParse(undefined).success ? `${name}?` : name,
+  );
+  return `\`{${fields.join(', ')}}\``;
+};
 
-/** The README's text with its method table made from the schemas (`npx tsx scripts/method-table.ts`). */
+/** The README's error table ("### Error codes"), from the meanings and data shapes the OpenRPC document has. */
+export const errorTable = (): string =>
+  markdownTable(
+    ['Code', 'Meaning', '`data`'],
+    Object.entries(ERRORS).map(([code, error]) => [code, error.meaning, dataFields(error.data)]),
+  );
+
+const README_TABLES = [
+  { heading: 'Methods', pattern: /(### Methods\n\n)(\|[^\n]*\n)+/ },
+  { heading: 'Error codes', pattern: /(### Error codes\n\n(?:[^|\n][^\n]*\n)*\n)(\|[^\n]*\n)+/ },
+];
+
+/**
+ * The README's text with its method and error tables made from the schemas
+ * (`npx tsx scripts/method-table.ts`).
+ */
 export const withMethodTable = (readme: string, methods: MethodSchema[]): string => {
-  if (!README_TABLE.test(readme)) throw new Error('README.md has no table under "### Methods"');
-  return readme.replace(README_TABLE, (_, heading: string) => `${heading}${methodTable(methods)}\n`);
+  const tables = [methodTable(methods), errorTable()];
+  return README_TABLES.reduce((text, { heading, pattern }, index) => {
+    if (!pattern.test(text)) throw new Error(`README.md has no table under "### ${heading}"`);
+    return text.replace(pattern, (_, before: string) => `${before}${tables[index]}\n`);
+  }, readme);
 };

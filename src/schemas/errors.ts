@@ -6,7 +6,7 @@ const engineMessage = z.string().describe("The engine's own words.");
 
 /**
  * Each code's meaning and the shape of its `data` (`src/shared/failures.ts` builds them; a unit test
- * checks that what it builds has these shapes). Read by the OpenRPC document only.
+ * checks that what it builds has these shapes). The OpenRPC document and the README's table read it.
  */
 export const ERRORS: Record<ErrorCode, { name: string; meaning: string; data?: z.ZodType }> = {
   [ErrorCode.ParseError]: { name: 'ParseError', meaning: 'Parse error: the line is not JSON, or not UTF-8.' },
@@ -103,7 +103,7 @@ export const ERRORS: Record<ErrorCode, { name: string; meaning: string; data?: z
   },
   [ErrorCode.FileNotFound]: {
     name: 'FileNotFound',
-    meaning: 'The image file cannot be read.',
+    meaning: "The image file cannot be read, or a bind's missing host folder cannot be created.",
     data: z.strictObject({
       path: z.string(),
       code: z.string().describe('The system error code, e.g. ENOENT.'),

@@ -16,6 +16,15 @@ describe('--help and the README come from the method schemas', () => {
     const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
     const edited = readme.replace('| `GetImages` ', '| `GetImage`  ');
     expect(withMethodTable(edited, METHOD_SCHEMAS)).not.toBe(edited);
+    const errorEdited = readme.replace('| -32020 | The command', '| -32020 | A command  ');
+    expect(errorEdited).not.toBe(readme);
+    expect(withMethodTable(errorEdited, METHOD_SCHEMAS)).not.toBe(errorEdited);
+  });
+
+  it("the README's error table lists every code with its data's fields", () => {
+    const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
+    expect(readme).toContain('| -32020 | The command in the container failed');
+    expect(readme).toMatch(/\| -32001 \| .* \| `\{engine\?, looked\?\}` +\|/);
   });
 
   it('--help names every method', () => {
