@@ -29,6 +29,19 @@ export const socketAnswers = async (socketPath: string): Promise<boolean> => {
   }
 };
 
+/**
+ * Whether the service answers before the signal fires. Its socket file exists from bind(), a moment
+ * before it listens, and a rootless Podman readies its store after that: a refused or failed ping
+ * is tried again, at doubling intervals from 10 ms.
+ */
+const answersSoon = async (socketPath: string, signal: AbortSignal): Promise<boolean> => {
+  for (let wait = 10; !signal.aborted; wait = Math.min(wait * 2, 500)) {
+    if (await socketAnswers(socketPath)) return true;
+    await delay(wait, undefined, { signal }).catch(() => {});
+  }
+  return false;
+};
+
 /** Settles when `name` appears in `folder` (or at once if it is there), or the signal fires. */
 const appears = (folder: string, name: string, signal: AbortSignal): Promise<boolean> =>
   new Promise((resolve) => {
@@ -79,8 +92,7 @@ export const startPrivateService = async (podman: string): Promise<PrivateServic
     await rm(folder, { recursive: true, force: true });
   };
   try {
-    // The socket file exists once the service listens on it.
-    if ((await socketFile) && (await socketAnswers(socketPath))) return { socketPath, stop };
+    if ((await socketFile) && (await answersSoon(socketPath, startup.signal))) return { socketPath, stop };
   } finally {
     clearTimeout(timer);
   }
