@@ -25,8 +25,9 @@ const ensureHostFolders = async (volumes: VolumePair[]) => {
 const gpuRule = new GpuRule();
 
 export const runContainer = defineMethod(schema, async (params, context) => {
-  await ensureHostFolders(params.volumes);
   return context.engines.run(params.engine, async (found) => {
+    // A remote engine's bind paths are its machine's: nothing of them is made or looked at here.
+    if (!found.isRemote) await ensureHostFolders(params.volumes);
     const gpu = await gpuRule.apply(found.name, params.useGpu);
     const result = await found.runContainer(
       {

@@ -75,6 +75,8 @@ export interface ApptainerSettings {
  */
 export class ApptainerEngine implements ContainerEngine {
   readonly name = 'apptainer' as const;
+  /** Apptainer runs here, as the bridge's child. */
+  readonly isRemote = false;
   readonly store: SifStore;
 
   constructor(

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { EngineName } from '../../shared/engine-names.js';
 import { engineNotAnswering } from '../../shared/failures.js';
-import { faultInjectingConnector } from '../../shared/fault-injection.js';
 import { type Dispatcher, Pool } from '../../shared/http.js';
 import type { DockerEndpoint } from './endpoint.js';
+import { transportFor } from './transport.js';
 
 /** An error status from the Engine API, with the engine's own message. */
 export class EngineHttpError extends Error {
@@ -49,8 +49,7 @@ export class DockerApi {
     readonly endpoint: DockerEndpoint,
     private readonly engine: EngineName,
   ) {
-    const origin = endpoint.kind === 'tcp' ? endpoint.origin : 'http://localhost';
-    const connect = endpoint.kind === 'socket' ? { socketPath: endpoint.socketPath } : {};
+    const { origin, connect } = transportFor(endpoint);
     this.pool = new Pool(origin, {
       connections: 16,
       pipelining: 1,
@@ -58,7 +57,7 @@ export class DockerApi {
       keepAliveMaxTimeout: 600_000,
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: faultInjectingConnector(connect) ?? connect,
+      connect,
     });
   }
 

@@ -14,7 +14,7 @@ import { type CallerIds, nonRootCaller } from './bind-owner.js';
 import { inspectContainer, stopContainer } from './containers.js';
 import type { EngineDialect } from './dialect.js';
 import { DockerApi, isEngineHttpError } from './docker-api.js';
-import type { DockerEndpoint } from './endpoint.js';
+import { type DockerEndpoint, isRemoteEndpoint } from './endpoint.js';
 import { execInContainer } from './exec.js';
 import { listImages } from './image-list.js';
 import { removeImage, tagImage } from './image-names.js';
@@ -39,6 +39,7 @@ const olderVersion = (a: string, b: string) => {
 export class DockerEngine implements ContainerEngine {
   readonly name: EngineDialect['engine'];
   readonly location: string;
+  readonly isRemote: boolean;
   private readonly api: DockerApi;
   /** Asked of the engine once, at the first run that could need it. */
   private bindOwner?: Promise<CallerIds | undefined>;
@@ -51,6 +52,7 @@ export class DockerEngine implements ContainerEngine {
     this.name = dialect.engine;
     this.api = new DockerApi(endpoint, dialect.engine);
     this.location = endpoint.description;
+    this.isRemote = isRemoteEndpoint(endpoint);
   }
 
   /** Connects and checks the engine answers; the API version is fixed from its `_ping` answer. */
@@ -146,7 +148,8 @@ export class DockerEngine implements ContainerEngine {
    * the caller could not delete it): a bridge that is not root on an engine whose root is the host's.
    */
   private callerToRunAs(): Promise<CallerIds | undefined> {
-    const caller = nonRootCaller();
+    // This machine's user ids mean nothing to another machine's files.
+    const caller = this.isRemote ? undefined : nonRootCaller();
     if (!caller) return Promise.resolve(undefined);
     this.bindOwner ??= this.dialect.rootIsHostRoot(this.api).then(
       (isHostRoot) => (isHostRoot ? caller : undefined),

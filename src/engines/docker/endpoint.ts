@@ -1,10 +1,37 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { describeSsh, parseSshUrl, type SshDestination } from '../ssh/ssh-destination.js';
+
+/** TLS as the Docker CLI sets it up: files of a certificate folder, and whether the server is verified. */
+export interface TlsSettings {
+  /** Verify the server against `ca` (the system's CAs when there is none); false: encrypt only. */
+  verify: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
 
 export type DockerEndpoint =
   | { kind: 'socket'; socketPath: string; description: string }
-  | { kind: 'tcp'; origin: string; description: string };
+  | { kind: 'tcp'; origin: string; description: string; tls?: TlsSettings }
+  | { kind: 'ssh'; ssh: SshDestination; description: string };
+
+/**
+ * An engine on another machine: its bind paths are that machine's, not this one's. A `tcp://`
+ * address on this machine's loopback is this machine.
+ */
+export const isRemoteEndpoint = (endpoint: DockerEndpoint): boolean => {
+  if (endpoint.kind === 'socket') return false;
+  if (endpoint.kind === 'ssh') return true;
+  const { hostname } = new URL(endpoint.origin);
+  return !(hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.'));
+};
+
+export const sshEndpoint = (url: string, identity?: string): DockerEndpoint => {
+  const ssh = parseSshUrl(url, identity);
+  return { kind: 'ssh', ssh, description: describeSsh(ssh) };
+};
 
 export interface EndpointEnvironment {
   env: NodeJS.ProcessEnv;
@@ -31,11 +58,12 @@ export const socketEndpoint = (socketPath: string): DockerEndpoint => ({
 export const parseDockerHost = (host: string): DockerEndpoint => {
   if (host.startsWith('unix://')) return socketEndpoint(host.slice('unix://'.length));
   if (host.startsWith('npipe://')) return socketEndpoint(host.slice('npipe://'.length).replaceAll('\\', '/'));
+  if (host.startsWith('ssh://')) return sshEndpoint(host);
   if (host.startsWith('tcp://') || host.startsWith('http://')) {
     const url = new URL(host.replace(/^tcp:/, 'http:'));
     return { kind: 'tcp', origin: `http://${url.host}`, description: host };
   }
-  throw new Error(`DOCKER_HOST=${host} is not a unix://, npipe:// or tcp:// address`);
+  throw new Error(`DOCKER_HOST=${host} is not a unix://, npipe://, tcp:// or ssh:// address`);
 };
 
 /** Docker's default sockets, in the order the Docker CLI and Docker Desktop use them. */
