@@ -44,13 +44,68 @@ const errorCodeOf = (error: unknown): string | undefined =>
 const messageOf = (error: unknown): string => (error as Error)?.message ?? String(error);
 
 /** The connection to an engine broke: its socket closed or reset under a call. */
-const CONNECTION_CUT = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const CONNECTION_CUT = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_BST_SSH']);
 
 /** A BridgeError already says what failed (a cut download's cause is a socket error too). */
 export const isConnectionCut = (error: unknown): boolean =>
   !(error instanceof BridgeError) && CONNECTION_CUT.has(errorCodeOf(error) ?? '');
 
+/** Why ssh gave no stream to a remote engine (src/engines/ssh/ssh-failure.ts reads it from ssh's output). */
+export type SshReason =
+  | 'no-client'
+  | 'unreachable'
+  | 'refused'
+  | 'auth'
+  | 'host-key-unknown'
+  | 'host-key-changed'
+  | 'no-docker'
+  | 'no-daemon'
+  | 'no-socket'
+  | 'dropped'
+  | 'other';
+
+interface SshFailureFields {
+  code: 'ERR_BST_SSH';
+  sshReason: SshReason;
+  /** `user@host port N`, as ssh was asked. */
+  sshHost: string;
+  sshPath?: string;
+  detail: string;
+}
+
+const isSshFailure = (error: unknown): error is SshFailureFields =>
+  (error as SshFailureFields)?.code === 'ERR_BST_SSH';
+
+const whySsh = ({ sshReason, sshHost, sshPath, detail }: SshFailureFields): string => {
+  const host = sshHost.replace(/ port \d+$/, '');
+  switch (sshReason) {
+    case 'no-client':
+      return `ssh could not be run (${detail}). Install OpenSSH's client (the \`ssh\` program) and make sure it is on the PATH`;
+    case 'unreachable':
+      return `the machine cannot be reached over the network (${detail}). Check the address, the network or VPN, and that the machine is on`;
+    case 'refused':
+      return `nothing accepts SSH connections there (${detail}). Check the port in the address and that the machine's SSH server runs`;
+    case 'auth':
+      return `the machine refused the login of ${sshHost} (${detail}). The bridge never asks for a password: load your key into ssh-agent (\`ssh-add\`) or name it in ~/.ssh/config, and check that \`ssh ${host}\` logs in without a prompt in a terminal`;
+    case 'host-key-unknown':
+      return `its host key is not known to this computer, and the bridge never accepts a key it has not seen (${detail}). Connect once with \`ssh ${host}\` in a terminal and confirm the key with the machine's administrator`;
+    case 'host-key-changed':
+      return `its host key is NOT the one recorded in your known_hosts: the machine was reinstalled, or someone is in the way (${detail}). Ask the machine's administrator; if the new key is right, remove the old one with \`ssh-keygen -R\` and connect once with \`ssh ${host}\` in a terminal`;
+    case 'no-docker':
+      return `the machine has no \`docker\` program on the PATH of an SSH session (${detail}). Install Docker there, or put docker on the PATH that non-interactive SSH sessions get`;
+    case 'no-daemon':
+      return `docker on that machine cannot reach its engine (${detail}). Start Docker on that machine`;
+    case 'no-socket':
+      return `the machine has no engine socket at ${sshPath ?? 'the path given'} (${detail}). Start the service there (\`systemctl --user enable --now podman.socket\`, or as root for /run/podman/podman.sock) and check the path in the address`;
+    case 'dropped':
+      return `the SSH connection dropped (${detail}). Retry: the next call connects again`;
+    default:
+      return `ssh failed (${detail})`;
+  }
+};
+
 const whyNotAnswering = (engine: EngineName, error: unknown): string => {
+  if (isSshFailure(error)) return whySsh(error);
   const advice = ADVICE[engine];
   const code = errorCodeOf(error);
   if (code === 'ENOENT') return `its socket does not exist. ${advice.start}`;

@@ -3,7 +3,7 @@ import type { EngineName } from '../../shared/engine-names.js';
 import { engineNotAnswering } from '../../shared/failures.js';
 import { type Dispatcher, Pool } from '../../shared/http.js';
 import type { DockerEndpoint } from './endpoint.js';
-import { transportFor } from './transport.js';
+import { type EngineTransport, transportFor } from './transport.js';
 
 /** An error status from the Engine API, with the engine's own message. */
 export class EngineHttpError extends Error {
@@ -43,13 +43,15 @@ const isStaleConnection = (error: unknown) => {
  */
 export class DockerApi {
   private readonly pool: Pool;
+  private readonly transport: EngineTransport;
   private prefix = '';
 
   constructor(
     readonly endpoint: DockerEndpoint,
     private readonly engine: EngineName,
   ) {
-    const { origin, connect } = transportFor(endpoint);
+    this.transport = transportFor(endpoint);
+    const { origin, connect } = this.transport;
     this.pool = new Pool(origin, {
       connections: 16,
       pipelining: 1,
@@ -98,7 +100,8 @@ export class DockerApi {
       if (response.statusCode >= 400) throw await this.httpError(response);
       return response;
     } catch (error) {
-      throw this.translate(error);
+      if (error instanceof EngineHttpError || (error as Error)?.name === 'AbortError') throw error;
+      throw this.translate(await this.explain(error));
     }
   }
 
@@ -114,8 +117,14 @@ export class DockerApi {
     await response.body.dump();
   }
 
-  close(): Promise<void> {
-    return this.pool.destroy();
+  /** A failed connection's cause, as the transport knows it (what ssh printed). */
+  async explain(error: unknown): Promise<unknown> {
+    return (await this.transport.explain?.(error)) ?? error;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+    this.transport.close?.();
   }
 
   private async httpError(response: Dispatcher.ResponseData): Promise<EngineHttpError> {

@@ -176,7 +176,8 @@ export class DockerEngine implements ContainerEngine {
           statusCode: error.statusCode,
         });
       }
-      if (isConnectionCut(error)) throw engineNotAnswering(this.name, this.location, error);
+      if (isConnectionCut(error))
+        throw engineNotAnswering(this.name, this.location, await this.api.explain(error));
       throw error;
     }
   }

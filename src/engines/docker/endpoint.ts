@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { SshThrough } from '../ssh/ssh-command.js';
 import { describeSsh, parseSshUrl, type SshDestination } from '../ssh/ssh-destination.js';
 
 /** TLS as the Docker CLI sets it up: files of a certificate folder, and whether the server is verified. */
@@ -15,7 +16,7 @@ export interface TlsSettings {
 export type DockerEndpoint =
   | { kind: 'socket'; socketPath: string; description: string }
   | { kind: 'tcp'; origin: string; description: string; tls?: TlsSettings }
-  | { kind: 'ssh'; ssh: SshDestination; description: string };
+  | { kind: 'ssh'; ssh: SshDestination; through: SshThrough; description: string };
 
 /**
  * An engine on another machine: its bind paths are that machine's, not this one's. A `tcp://`
@@ -28,9 +29,14 @@ export const isRemoteEndpoint = (endpoint: DockerEndpoint): boolean => {
   return !(hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.'));
 };
 
-export const sshEndpoint = (url: string, identity?: string): DockerEndpoint => {
+/** Docker's remote `docker system dial-stdio`, or (Podman) the remote socket the address ends with. */
+export const sshEndpoint = (
+  url: string,
+  identity?: string,
+  through: SshThrough = 'dial-stdio',
+): DockerEndpoint => {
   const ssh = parseSshUrl(url, identity);
-  return { kind: 'ssh', ssh, description: describeSsh(ssh) };
+  return { kind: 'ssh', ssh, through, description: describeSsh(ssh) };
 };
 
 export interface EndpointEnvironment {

@@ -1,11 +1,16 @@
 import type { buildConnector } from 'undici';
 import { faultInjectingConnector } from '../../shared/fault-injection.js';
+import { dialStdioConnector } from '../ssh/dial-stdio-connector.js';
+import { SocketTunnel } from '../ssh/socket-tunnel.js';
 import type { DockerEndpoint } from './endpoint.js';
 
 /** How a connection pool reaches an endpoint: the origin its requests name, and how it connects. */
 export interface EngineTransport {
   origin: string;
   connect: buildConnector.BuildOptions | buildConnector.connector;
+  /** A failed connection's cause, when the transport knows more than the socket said. */
+  explain?: (error: unknown) => Promise<unknown>;
+  close?: () => void;
 }
 
 export const transportFor = (endpoint: DockerEndpoint): EngineTransport => {
@@ -16,7 +21,17 @@ export const transportFor = (endpoint: DockerEndpoint): EngineTransport => {
     }
     case 'tcp':
       return { origin: endpoint.origin, connect: {} };
-    case 'ssh':
-      throw new Error('ssh transport: not yet');
+    case 'ssh': {
+      // Requests still name a host; the stream is ssh's.
+      if (endpoint.through === 'dial-stdio')
+        return { origin: 'http://localhost', connect: dialStdioConnector(endpoint.ssh) };
+      const tunnel = new SocketTunnel(endpoint.ssh);
+      return {
+        origin: 'http://localhost',
+        connect: tunnel.connector,
+        explain: (error) => tunnel.explain(error),
+        close: () => tunnel.close(),
+      };
+    }
   }
 };

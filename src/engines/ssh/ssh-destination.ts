@@ -44,7 +44,7 @@ export const parseSshUrl = (text: string, identity?: string): SshDestination => 
   if (user !== undefined && !USER.test(user))
     throw new SshAddressError(`${text}: "${user}" is not a user name`);
   const path = url.pathname && url.pathname !== '/' ? decodeURIComponent(url.pathname) : undefined;
-  if (path !== undefined && (!PATH.test(path) || path.includes('/../') || path.endsWith('/..')))
+  if (path !== undefined && !PATH.test(path))
     throw new SshAddressError(`${text}: "${path}" is not a plain absolute socket path`);
   if (identity !== undefined && !identity.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(identity))
     throw new SshAddressError(`the key file ${identity} is not an absolute path`);
