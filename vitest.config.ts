@@ -116,7 +116,7 @@ export default defineConfig({
       {
         test: {
           name: 'podman-user',
-          include: asTheUser,
+          include: [...asTheUser, 'test/integration/podman/connections.test.ts'],
           env: { BST_TEST_USER: '1', BST_TEST_ENGINE: 'podman', BST_CONTAINERS_ENGINE: 'podman' },
           ...integration,
           globalSetup: [...integration.globalSetup, 'test/helpers/user-setup.ts'],

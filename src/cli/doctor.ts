@@ -11,7 +11,11 @@ const describe = (diagnosis: EngineDiagnosis): string[] => {
   return [
     `${diagnosis.engine}: ${status}`,
     ...(diagnosis.program ? [`  program:  ${diagnosis.program}`] : []),
-    ...(diagnosis.location ? [`  location: ${diagnosis.location}`] : []),
+    ...(diagnosis.location
+      ? [
+          `  location: ${diagnosis.location}${diagnosis.locationSource ? ` (${diagnosis.locationSource})` : ''}`,
+        ]
+      : []),
     ...(diagnosis.version ? [`  version:  ${diagnosis.version}`] : []),
     ...(diagnosis.problem ? [`  to do:    ${diagnosis.problem}`] : []),
   ];

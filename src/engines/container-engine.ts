@@ -52,6 +52,8 @@ export interface ContainerEngine {
   readonly name: EngineName;
   /** Where the engine was found, for messages and `GetEngine`'s verbose output. */
   readonly location: string;
+  /** What chose the location when a setting did (`CONTAINER_HOST`, `connection lab, ~/.config/…`), for doctor. */
+  readonly locationSource?: string;
   /** On another machine (ssh://, a remote tcp://): bind paths are that machine's, not this one's. */
   readonly isRemote: boolean;
   /** The engine's own version, for `bst-containers doctor`. */

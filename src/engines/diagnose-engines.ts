@@ -10,6 +10,8 @@ export interface EngineDiagnosis {
   program: string | undefined;
   answering: boolean;
   location?: string;
+  /** What chose the location, when a setting did (a Podman connection, CONTAINER_HOST). */
+  locationSource?: string;
   version?: string;
   /** What went wrong, and what to do about it. */
   problem?: string;
@@ -21,7 +23,14 @@ const diagnose = async (engine: EngineName, env: NodeJS.ProcessEnv): Promise<Eng
   try {
     const found = await connect(env);
     try {
-      return { engine, program, answering: true, location: found.location, version: await found.version() };
+      return {
+        engine,
+        program,
+        answering: true,
+        location: found.location,
+        ...(found.locationSource ? { locationSource: found.locationSource } : {}),
+        version: await found.version(),
+      };
     } finally {
       await found.close();
     }

@@ -145,6 +145,54 @@ export const engineUnreachable = (engine: EngineName, location: string, why: str
     cause,
   });
 
+/** -32002: the address a Podman connection names does not answer: Podman would use no other. */
+export const connectionNotAnswering = (location: string, source: string) =>
+  new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `Podman is not answering at ${location} (${source}). ${ADVICE.podman.start} there, or choose another connection (\`podman system connection list\`, \`podman system connection default NAME\`).`,
+    { data: { engine: 'podman', location, engineMessage: 'no answer' } },
+  );
+
+/** -32002: Podman's containers.conf or podman-connections.json is not what Podman reads either. */
+export const podmanConfigUnreadable = (file: string, why: string) =>
+  engineUnreachable(
+    'podman',
+    file,
+    `its configuration ${file} cannot be read (${why}); Podman refuses it too. Fix or remove it`,
+  );
+
+/** -32002: CONTAINER_CONNECTION names a connection Podman does not have. */
+export const unknownPodmanConnection = (name: string, known: string[], files: string[]) =>
+  engineUnreachable(
+    'podman',
+    `CONTAINER_CONNECTION=${name}`,
+    `CONTAINER_CONNECTION names the connection "${name}", which is not in ${files.join(' or ')} (${
+      known.length > 0
+        ? `the connections are ${known.map((each) => `"${each}"`).join(', ')}`
+        : 'there is none'
+    }). Set it to one of \`podman system connection list\`, or unset it`,
+  );
+
+const BAD_CONNECTION_WHY = {
+  'no-uri': () => 'has no uri',
+  scheme: (uri: string) =>
+    `has the address ${uri}: bst-containers reaches a Podman connection over ssh:// or at a unix:// socket only`,
+  address: (problem: string) => `has a bad address: ${problem}`,
+};
+
+/** -32002: the connection Podman would use has no address, or one the bridge cannot use. */
+export const badPodmanConnection = (
+  name: string,
+  file: string,
+  why: keyof typeof BAD_CONNECTION_WHY,
+  detail = '',
+) =>
+  engineUnreachable(
+    'podman',
+    `connection ${name}`,
+    `its connection "${name}" in ${file} ${BAD_CONNECTION_WHY[why](detail)}. Add it again (\`podman system connection add ${name.includes(' ') ? `"${name}"` : name} ssh://user@host/run/podman/podman.sock\`) or choose another (\`podman system connection default NAME\`)`,
+  );
+
 /** -32002: Podman is installed, but no service answers and none could be started. */
 export const serviceNotStarted = (engine: EngineName, program: string, why: string, cause?: unknown) =>
   new BridgeError(

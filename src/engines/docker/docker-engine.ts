@@ -39,6 +39,7 @@ const olderVersion = (a: string, b: string) => {
 export class DockerEngine implements ContainerEngine {
   readonly name: EngineDialect['engine'];
   readonly location: string;
+  readonly locationSource?: string;
   readonly isRemote: boolean;
   private readonly api: DockerApi;
   /** Asked of the engine once, at the first run that could need it. */
@@ -48,10 +49,12 @@ export class DockerEngine implements ContainerEngine {
     private readonly dialect: EngineDialect,
     endpoint: DockerEndpoint,
     private readonly onClose?: () => Promise<void>,
+    locationSource?: string,
   ) {
     this.name = dialect.engine;
     this.api = new DockerApi(endpoint, dialect.engine);
     this.location = endpoint.description;
+    if (locationSource) this.locationSource = locationSource;
     this.isRemote = isRemoteEndpoint(endpoint);
   }
 
@@ -60,8 +63,9 @@ export class DockerEngine implements ContainerEngine {
     dialect: EngineDialect,
     endpoint: DockerEndpoint,
     onClose?: () => Promise<void>,
+    locationSource?: string,
   ): Promise<DockerEngine> {
-    const engine = new DockerEngine(dialect, endpoint, onClose);
+    const engine = new DockerEngine(dialect, endpoint, onClose, locationSource);
     try {
       const response = await engine.api.request({ path: '/_ping' });
       await response.body.dump();

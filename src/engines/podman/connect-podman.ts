@@ -1,21 +1,53 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { execa } from 'execa';
 import { isBridgeError } from '../../shared/bridge-error.js';
 import {
+  connectionNotAnswering,
   engineNotFound,
-  engineUnreachable,
+  podmanConfigUnreadable,
   serviceNotStarted,
   variableAddressNotAnswering,
 } from '../../shared/failures.js';
 import { findExecutable } from '../../shared/find-executable.js';
 import { DockerEngine } from '../docker/docker-engine.js';
-import { type DockerEndpoint, parseDockerHost, socketEndpoint, sshEndpoint } from '../docker/endpoint.js';
+import { type DockerEndpoint, socketEndpoint } from '../docker/endpoint.js';
+import { connectionEndpoint, findPodmanConnection, type PodmanConfigPlaces } from './podman-connections.js';
 import { podmanDialect } from './podman-dialect.js';
 import { defaultPodmanSockets } from './podman-sockets.js';
 import { socketAnswers, startPrivateService } from './private-service.js';
 
-const connect = (endpoint: DockerEndpoint, onClose?: () => Promise<void>) =>
-  DockerEngine.connect(podmanDialect, endpoint, onClose);
+const connect = (endpoint: DockerEndpoint, onClose?: () => Promise<void>, locationSource?: string) =>
+  DockerEngine.connect(podmanDialect, endpoint, onClose, locationSource);
+
+const readIfThere = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw podmanConfigUnreadable(path, code ?? (error as Error).message);
+  }
+};
+
+const listIfThere = (path: string): string[] => {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+};
+
+const places = (env: NodeJS.ProcessEnv, podman: string | undefined): PodmanConfigPlaces => ({
+  env,
+  // As Podman (unshare.HomeDir): HOME first, the password database's only without it.
+  home: env.HOME || homedir(),
+  platform: process.platform,
+  uid: process.getuid?.(),
+  podmanInstalled: podman !== undefined,
+  readFile: readIfThere,
+  listFolder: listIfThere,
+});
 
 /** The socket `podman info` names (a process, but only when no default socket answered). */
 const socketFromPodmanInfo = async (podman: string): Promise<string | undefined> => {
@@ -28,40 +60,25 @@ const socketFromPodmanInfo = async (podman: string): Promise<string | undefined>
 };
 
 /**
- * A Podman address: over ssh:// the remote socket itself is forwarded (`ssh -W`), as Podman's
- * client opens it, so the address must end with that socket's path.
- */
-const podmanEndpoint = (address: string, identity: string | undefined, source: string): DockerEndpoint => {
-  try {
-    if (!address.startsWith('ssh://')) return parseDockerHost(address);
-    const endpoint = sshEndpoint(address, identity, 'socket');
-    if (endpoint.kind === 'ssh' && !endpoint.ssh.path)
-      throw new Error(
-        `${address} names no socket; end it with the Podman socket on that machine, e.g. /run/user/1000/podman/podman.sock`,
-      );
-    return endpoint;
-  } catch (error) {
-    throw engineUnreachable('podman', `${address} (${source})`, (error as Error).message, error);
-  }
-};
-
-/**
  * Podman through its Docker-compatible API: a service already listening if there is one,
  * otherwise a private `podman system service` that ends with the bridge.
  */
 export const connectPodman = async (env: NodeJS.ProcessEnv = process.env): Promise<DockerEngine> => {
-  // Podman's own variable for its remote client: when set, it is the one place to look.
-  if (env.CONTAINER_HOST) {
-    const endpoint = podmanEndpoint(env.CONTAINER_HOST, env.CONTAINER_SSHKEY, 'CONTAINER_HOST');
+  const podman = findExecutable('podman', env);
+  // What Podman's own remote client would use: when there is one, it is the one place to look.
+  const connection = findPodmanConnection(places(env, podman));
+  if (connection) {
+    const endpoint = connectionEndpoint(connection);
     if (endpoint.kind === 'socket' && !(await socketAnswers(endpoint.socketPath))) {
-      throw variableAddressNotAnswering('podman', endpoint.description, 'CONTAINER_HOST');
+      throw connection.name === undefined
+        ? variableAddressNotAnswering('podman', endpoint.description, 'CONTAINER_HOST')
+        : connectionNotAnswering(endpoint.description, connection.source);
     }
-    return connect(endpoint);
+    return connect(endpoint, undefined, connection.source);
   }
   for (const socket of defaultPodmanSockets(env)) {
     if (existsSync(socket) && (await socketAnswers(socket))) return connect(socketEndpoint(socket));
   }
-  const podman = findExecutable('podman', env);
   if (!podman) throw engineNotFound('podman');
   const named = await socketFromPodmanInfo(podman);
   if (named && existsSync(named) && (await socketAnswers(named))) {
