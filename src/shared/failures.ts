@@ -89,7 +89,8 @@ const TLS_CAUSES: Record<string, TlsCause> = {
   CERT_SIGNATURE_FAILURE: 'untrusted',
   CERT_UNTRUSTED: 'untrusted',
   CERT_REJECTED: 'untrusted',
-  SELF_SIGNED_CERT_IN_CHAIN: 'self-signed',
+  // A chain up to a root not trusted here: an unknown CA, not a self-signed server.
+  SELF_SIGNED_CERT_IN_CHAIN: 'untrusted',
   DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
   ERR_TLS_CERT_ALTNAME_INVALID: 'name',
   CERT_HAS_EXPIRED: 'expired',

@@ -71,8 +71,6 @@ export const parseDockerHost = (host: string, tls?: TlsSettings): DockerEndpoint
   if (host.startsWith('ssh://')) return sshEndpoint(host);
   if (host.startsWith('tcp://')) return tcpEndpoint(host.slice('tcp://'.length), tls);
   if (host.startsWith('http://')) return tcpEndpoint(host.slice('http://'.length), tls);
-  // The Docker CLI takes an address without a scheme as TCP (opts/hosts.go@v29.7.2).
-  if (!host.includes('://')) return tcpEndpoint(host, tls);
   throw new Error(`DOCKER_HOST=${host} is not a unix://, npipe://, tcp:// or ssh:// address`);
 };
 
@@ -130,7 +128,9 @@ const contextEndpoint = (environment: EndpointEnvironment): DockerEndpoint | und
 export const resolveDockerEndpoint = (given: Partial<EndpointEnvironment> = {}): DockerEndpoint => {
   const environment = { ...defaultEnvironment(), ...given };
   const host = environment.env.DOCKER_HOST;
-  if (host) return parseDockerHost(host, tlsFromEnvironment(environment));
+  // The Docker CLI takes an address without a scheme as TCP (opts/hosts.go@v29.7.2).
+  if (host)
+    return parseDockerHost(host.includes('://') ? host : `tcp://${host}`, tlsFromEnvironment(environment));
   const fromContext = contextEndpoint(environment);
   if (fromContext) return fromContext;
   const tls = tlsFromEnvironment(environment);

@@ -33,10 +33,6 @@ describe('Docker endpoint', () => {
     ]);
     expect(completed('tcp://')).toEqual(['http://localhost:2375', 'tcp://localhost:2375']);
     expect(completed('tcp://:2376')).toEqual(['http://localhost:2376', 'tcp://localhost:2376']);
-    expect(completed('engine.example:2376')).toEqual([
-      'http://engine.example:2376',
-      'tcp://engine.example:2376',
-    ]);
     expect(completed('tcp://[::1]:2376')).toEqual(['http://[::1]:2376', 'tcp://[::1]:2376']);
     // Port 80 stays written: the origin becomes https:// with TLS, whose default port is 443.
     expect(completed('tcp://engine.example:80')).toEqual([
@@ -49,6 +45,10 @@ describe('Docker endpoint', () => {
   it('takes DOCKER_HOST first, then the first default socket that exists', () => {
     expect(resolveDockerEndpoint(environment({ DOCKER_HOST: 'unix:///x.sock' }, [])).description).toBe(
       'unix:///x.sock',
+    );
+    // Without a scheme, as the Docker CLI: TCP (opts/hosts.go@v29.7.2).
+    expect(resolveDockerEndpoint(environment({ DOCKER_HOST: 'engine.example:2376' }, [])).description).toBe(
+      'tcp://engine.example:2376',
     );
     expect(resolveDockerEndpoint(environment({}, ['/home/me/.docker/desktop/docker.sock'])).description).toBe(
       'unix:///home/me/.docker/desktop/docker.sock',
