@@ -57,6 +57,16 @@ const asTheUser = [
   'test/integration/as-user/**/*.test.ts',
 ];
 
+// Again as the normal user, with the bridge reaching dockerd over TCP with TLS (BST_TEST_REMOTE=tls:
+// test/helpers/tls-setup.ts puts a TLS endpoint of the tests' own in front of it), and TLS's own faults.
+const overTls = [
+  'test/integration/lifecycle.test.ts',
+  'test/integration/import-image.test.ts',
+  'test/integration/run-container.test.ts',
+  'test/integration/cancellation.test.ts',
+  'test/integration/remote/tls.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -79,6 +89,8 @@ export default defineConfig({
             'test/integration/podman/**',
             'test/integration/binaries/**',
             'test/integration/as-user/**',
+            // Remote engines need their endpoints' setup: they run in their own projects.
+            'test/integration/remote/**',
             // Clients are new since the test user: they run as it (docker-user), and as root against the binary.
             'test/integration/python-client.test.ts',
             'test/integration/typescript-client.test.ts',
@@ -111,6 +123,19 @@ export default defineConfig({
           env: { BST_TEST_USER: '1' },
           ...integration,
           globalSetup: [...integration.globalSetup, 'test/helpers/user-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'docker-tls',
+          include: overTls,
+          env: { BST_TEST_USER: '1', BST_TEST_REMOTE: 'tls' },
+          ...integration,
+          globalSetup: [
+            ...integration.globalSetup,
+            'test/helpers/user-setup.ts',
+            'test/helpers/tls-setup.ts',
+          ],
         },
       },
       {

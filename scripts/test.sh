@@ -18,8 +18,9 @@ npx vitest run --project binaries
 npx vitest run --project docker
 npx vitest run --project podman
 # The suites that are not about root, again as the normal test user (scripts/test-user.sh): on rootful
-# Docker through the `docker` group, and on the user's own rootless Podman.
+# Docker through the `docker` group (then over TCP with TLS), and on the user's own rootless Podman.
 npx vitest run --project docker-user
+npx vitest run --project docker-tls
 npx vitest run --project podman-user
 # The suites once more against this machine's single executable, on Docker.
 npx vitest run --project docker-binary

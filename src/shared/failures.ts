@@ -104,10 +104,135 @@ const whySsh = ({ sshReason, sshHost, sshPath, detail }: SshFailureFields): stri
   }
 };
 
-const whyNotAnswering = (engine: EngineName, error: unknown): string => {
+/**
+ * Where an engine's TLS files are (a Docker endpoint's TlsSettings): messages name the file to
+ * check, and the folder the Docker CLI would read it from.
+ */
+export interface TlsFiles {
+  verify: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  folder: string;
+  context?: string;
+}
+
+const tlsFolder = (tls: TlsFiles) =>
+  tls.context
+    ? `the TLS folder of Docker context "${tls.context}" (${tls.folder})`
+    : `the certificate folder ${tls.folder} (DOCKER_CERT_PATH, else ~/.docker)`;
+
+type TlsCause =
+  | 'untrusted'
+  | 'self-signed'
+  | 'name'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'client-certificate'
+  | 'handshake'
+  | 'plaintext';
+
+/**
+ * Node's codes for a server certificate it does not accept, and OpenSSL's for the alerts a server
+ * sends (as Node 22 names them), and for an answer that is not TLS at all.
+ */
+const TLS_CAUSES: Record<string, TlsCause> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'untrusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'untrusted',
+  CERT_SIGNATURE_FAILURE: 'untrusted',
+  CERT_UNTRUSTED: 'untrusted',
+  CERT_REJECTED: 'untrusted',
+  // A chain up to a root not trusted here: an unknown CA, not a self-signed server.
+  SELF_SIGNED_CERT_IN_CHAIN: 'untrusted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'name',
+  CERT_HAS_EXPIRED: 'expired',
+  CERT_NOT_YET_VALID: 'not-yet-valid',
+  ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'client-certificate',
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'client-certificate',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: 'client-certificate',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'client-certificate',
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_REVOKED: 'client-certificate',
+  ERR_SSL_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE: 'client-certificate',
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: 'client-certificate',
+  ERR_SSL_TLSV1_ALERT_ACCESS_DENIED: 'client-certificate',
+  'ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE': 'handshake',
+  ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'handshake',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'plaintext',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'plaintext',
+  ERR_SSL_HTTP_REQUEST: 'plaintext',
+};
+
+const PLAINTEXT_REASON = /wrong version number|packet length too long|http request/i;
+
+/**
+ * The TLS failure in an error or its causes: undici reports a server's alert after the handshake
+ * as "other side closed", with the alert as its cause (tls-connector.ts). EPROTO: Node's older
+ * code for any of them.
+ */
+const tlsFailureOf = (error: unknown): { cause: TlsCause; detail: string } | undefined => {
+  for (let found = error as NodeJS.ErrnoException | undefined, depth = 0; found && depth < 4; depth++) {
+    const code = found.code ?? '';
+    const cause =
+      TLS_CAUSES[code] ??
+      (code === 'EPROTO' ? (PLAINTEXT_REASON.test(found.message) ? 'plaintext' : 'handshake') : undefined);
+    if (cause) {
+      // OpenSSL's reason without its file and line; Node's own messages may end with ": ".
+      const words = ((found as { reason?: string }).reason ?? found.message).replace(/[\s:]+$/, '');
+      return { cause, detail: `${words}, ${code}` };
+    }
+    found = found.cause as NodeJS.ErrnoException | undefined;
+  }
+  return undefined;
+};
+
+const whyTlsFailed = (tls: TlsFiles, cause: TlsCause, detail: string): string => {
+  const trusted = tls.ca ? `the CA in ${tls.ca}` : 'a CA this computer trusts';
+  const checkCa = tls.ca
+    ? `Check that this ca.pem, in ${tlsFolder(tls)}, is the CA that signed the engine's certificate`
+    : `Put the CA that signed the engine's certificate as ca.pem in ${tlsFolder(tls)}`;
+  switch (cause) {
+    case 'untrusted':
+      return `its TLS certificate is not signed by ${trusted} (${detail}), so nothing was sent to it. ${checkCa}`;
+    case 'self-signed':
+      return `its TLS certificate is self-signed, not signed by ${trusted} (${detail}), so nothing was sent to it. ${checkCa}`;
+    case 'name':
+      return `its TLS certificate is not for this address (${detail}), so nothing was sent to it. Reach it by a name its certificate holds (in DOCKER_HOST, or the context's endpoint), or give the engine a certificate for this address`;
+    case 'expired':
+      return `its TLS certificate has expired (${detail}), so nothing was sent to it. Renew the engine's certificate, or check this computer's clock`;
+    case 'not-yet-valid':
+      return `its TLS certificate is not valid yet (${detail}), so nothing was sent to it. Check this computer's clock`;
+    case 'client-certificate':
+      return tls.cert
+        ? `it refused the client certificate ${tls.cert} (${detail}). Use a client certificate signed by the CA the engine trusts (its --tlscacert), not expired, as cert.pem with its key.pem in ${tlsFolder(tls)}`
+        : `it requires a client certificate and none was sent (${detail}). Put a client certificate signed by the engine's CA, and its key, as cert.pem and key.pem in ${tlsFolder(tls)}`;
+    case 'handshake':
+      return tls.cert
+        ? `it broke off the TLS handshake (${detail}): it may refuse the client certificate ${tls.cert}. Check that the CA the engine trusts signed it`
+        : `it broke off the TLS handshake (${detail}): it may require a client certificate. Put one signed by the engine's CA, and its key, as cert.pem and key.pem in ${tlsFolder(tls)}`;
+    case 'plaintext':
+      return `it does not speak TLS on this port (${detail}), and the bridge never falls back to plain HTTP. Use the engine's TLS port (Docker's usual one is 2376)${
+        tls.context
+          ? `, or, if this engine is really unencrypted, remove the TLS folder and SkipTLSVerify of Docker context "${tls.context}"`
+          : ', or, if this engine is really unencrypted, unset DOCKER_TLS_VERIFY and DOCKER_TLS'
+      }`;
+  }
+};
+
+/** A TLS connection closed with no alert: a server may drop a client certificate it refuses so. */
+const whyTlsCut = (tls: TlsFiles): string =>
+  tls.cert
+    ? `it closed the connection: it may have stopped, or refuse the client certificate ${tls.cert}. Start it again, or check that the CA the engine trusts signed that certificate, then retry`
+    : `it closed the connection: it may have stopped, or require a client certificate (cert.pem and key.pem in ${tlsFolder(tls)}). Start it again, or give it one, then retry`;
+
+const whyNotAnswering = (engine: EngineName, error: unknown, tls?: TlsFiles): string => {
   if (isSshFailure(error)) return whySsh(error);
   const advice = ADVICE[engine];
   const code = errorCodeOf(error);
+  const tlsFailure = tls ? tlsFailureOf(error) : undefined;
+  if (tls && tlsFailure) return whyTlsFailed(tls, tlsFailure.cause, tlsFailure.detail);
+  if (tls && code && CONNECTION_CUT.has(code)) return whyTlsCut(tls);
   if (code === 'ENOENT') return `its socket does not exist. ${advice.start}`;
   if (code === 'ECONNREFUSED') return `nothing answers on its socket. ${advice.start}`;
   if (code === 'EACCES' || code === 'EPERM')
@@ -123,10 +248,15 @@ const whyNotAnswering = (engine: EngineName, error: unknown): string => {
  * -32002, data `{engine, location, engineMessage}`: the one word for an engine that does not
  * answer, whether it never did or stopped in the middle of a call.
  */
-export const engineNotAnswering = (engine: EngineName, location: string, error: unknown): BridgeError =>
+export const engineNotAnswering = (
+  engine: EngineName,
+  location: string,
+  error: unknown,
+  tls?: TlsFiles,
+): BridgeError =>
   new BridgeError(
     ErrorCode.EngineNotAnswering,
-    `${ENGINE_LABELS[engine]} is not answering at ${location}: ${whyNotAnswering(engine, error)}.`,
+    `${ENGINE_LABELS[engine]} is not answering at ${location}: ${whyNotAnswering(engine, error, tls)}.`,
     { data: { engine, location, engineMessage: messageOf(error), code: errorCodeOf(error) }, cause: error },
   );
 
@@ -137,6 +267,56 @@ export const variableAddressNotAnswering = (engine: EngineName, location: string
     `${ENGINE_LABELS[engine]} is not answering at ${location} (${variable}). ${ADVICE[engine].start}, or unset ${variable}.`,
     { data: { engine, location, engineMessage: 'no answer' } },
   );
+
+const WHY_NOT_READ: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  EACCES: 'your user may not read it',
+  EPERM: 'your user may not read it',
+  EISDIR: 'it is a folder',
+};
+
+/** What to do about the TLS files: where the Docker CLI takes them from. */
+const tlsFilesAdvice = (tls: TlsFiles) =>
+  tls.context
+    ? `Docker context "${tls.context}" keeps its TLS files in ${tls.folder}: fix them (\`docker context update\`, or create the context again)`
+    : `DOCKER_TLS_VERIFY or DOCKER_TLS asks for TLS with ca.pem (and cert.pem, key.pem) from ${tlsFolder(tls)}: put the engine's files there, or point DOCKER_CERT_PATH at the folder that has them`;
+
+/** -32002: a file TLS needs cannot be read; nothing was sent to the engine. */
+export const tlsFileUnreadable = (location: string, path: string, tls: TlsFiles, error: unknown) => {
+  const code = errorCodeOf(error);
+  const why = WHY_NOT_READ[code ?? ''] ?? messageOf(error);
+  return new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `Docker cannot be reached at ${location} over TLS: ${path} cannot be read (${why}). ${tlsFilesAdvice(tls)}.`,
+    { data: { engine: 'docker', location, engineMessage: messageOf(error) }, cause: error },
+  );
+};
+
+/**
+ * -32002: a TLS file is not what it must be. `problem`: a certificate file with no certificate,
+ * a key that is not a key, is encrypted, or is not the certificate's.
+ */
+export const tlsFileInvalid = (
+  location: string,
+  path: string,
+  tls: TlsFiles,
+  problem: 'no-certificate' | 'not-a-key' | 'encrypted-key' | 'key-mismatch',
+  cause?: unknown,
+) => {
+  const what = {
+    'no-certificate': `${path} holds no PEM certificate`,
+    'not-a-key': `${path} is not a PEM private key`,
+    // cli/context/docker/load.go@v29.7.2 refuses them too.
+    'encrypted-key': `${path} is an encrypted private key, which the Docker CLI no longer reads, nor does the bridge: keep it decrypted, readable by your user alone (\`openssl pkey -in encrypted-key.pem -out key.pem\`)`,
+    'key-mismatch': `${path} is not the key of ${tls.cert}`,
+  }[problem];
+  const detail = cause ? ` (${messageOf(cause)})` : '';
+  return new BridgeError(
+    ErrorCode.EngineNotAnswering,
+    `Docker cannot be reached at ${location} over TLS: ${what}${detail}. ${tlsFilesAdvice(tls)}.`,
+    { data: { engine: 'docker', location, engineMessage: `${what}${detail}` }, cause },
+  );
+};
 
 /** -32002: the engine answers, but the way to it is wrong (a bad DOCKER_HOST, a broken context). */
 export const engineUnreachable = (engine: EngineName, location: string, why: string, cause?: unknown) =>

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { asCaller, bridgeCommand } from './paths.js';
+import { withRemoteEngine } from './remote-engine.js';
 
 export interface RpcResponse {
   jsonrpc: '2.0';
@@ -35,9 +36,12 @@ export class BridgeClient {
   >();
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  /** `wrapper`: a command the bridge runs under (its argv prefix), e.g. in another namespace. */
+  /**
+   * `env` comes after the remote engine's (BST_TEST_REMOTE), if any. `wrapper`: a command the
+   * bridge runs under (its argv prefix), e.g. in another namespace.
+   */
   constructor(options: { env?: NodeJS.ProcessEnv; args?: string[]; wrapper?: string[] } = {}) {
-    const bridge = asCaller([...bridgeCommand, ...(options.args ?? [])], options.env);
+    const bridge = asCaller([...bridgeCommand, ...(options.args ?? [])], withRemoteEngine(options.env));
     const [command, ...args] = [...(options.wrapper ?? []), bridge.file, ...bridge.args];
     this.child = spawn(command as string, args, {
       env: bridge.env,

@@ -1,20 +1,23 @@
 import { execa } from 'execa';
 import { asCaller } from './paths.js';
+import { REMOTE_ENGINE } from './remote-engine.js';
 import { AS_USER, testUser } from './test-user.js';
 
 /** The engine under test: the integration suites run once on Docker and once on Podman. */
 export const ENGINE = process.env.BST_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
 
 /**
- * Where the bridge finds it, and answers GetEngine with: for the test user, rootful Docker
- * through the `docker` group, and its own rootless Podman's service (scripts/start-engines.sh).
+ * Where the bridge finds it, and answers GetEngine with: the remote endpoint (BST_TEST_REMOTE)
+ * when there is one; for the test user, rootful Docker through the `docker` group, and its own
+ * rootless Podman's service (scripts/start-engines.sh).
  */
 export const ENGINE_LOCATION =
-  ENGINE === 'docker'
+  REMOTE_ENGINE?.location ??
+  (ENGINE === 'docker'
     ? 'unix:///var/run/docker.sock'
     : AS_USER
       ? `unix://${testUser().runtimeDir}/podman/podman.sock`
-      : 'unix:///run/podman/podman.sock';
+      : 'unix:///run/podman/podman.sock');
 
 /**
  * The engine's own CLI as the bridge's caller runs it, to check from outside what the bridge did

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { execa } from 'execa';
 import { asCaller, shimRoot } from './paths.js';
+import { withRemoteEngine } from './remote-engine.js';
 
 export interface OctaveRun {
   exitCode: number | undefined;
@@ -37,7 +38,9 @@ const OCTAVE_ARGS = ['--no-gui', '--quiet', '--no-init-file'];
 export const runOctave = async (testFunction: string, options: OctaveOptions = {}): Promise<OctaveRun> => {
   const argv = ['octave-cli', ...OCTAVE_ARGS, '--eval', `${addPaths(options)} ${testFunction}`];
   const octave =
-    options.extendEnv === false ? { ...asCaller(argv), env: options.env ?? {} } : asCaller(argv, options.env);
+    options.extendEnv === false
+      ? { ...asCaller(argv), env: options.env ?? {} }
+      : asCaller(argv, withRemoteEngine(options.env));
   const result = await execa(octave.file, octave.args, {
     env: octave.env,
     extendEnv: false,
@@ -68,7 +71,7 @@ export interface OctaveSession {
  * takes the next command, in the same session (the shim's bridge, the stand-ins' records).
  */
 export const startOctaveSession = (options: OctaveOptions = {}): OctaveSession => {
-  const octave = asCaller(['octave-cli', ...OCTAVE_ARGS, '--interactive'], options.env);
+  const octave = asCaller(['octave-cli', ...OCTAVE_ARGS, '--interactive'], withRemoteEngine(options.env));
   const child = spawn(octave.file, octave.args, {
     env: octave.env,
     cwd: octave.cwd,

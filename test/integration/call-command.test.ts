@@ -2,6 +2,7 @@ import { execa, type Options } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../helpers/bridge-client.js';
 import { asCaller, BASE_IMAGE, BASE_TARBALL, bridgeCommand } from '../helpers/paths.js';
+import { withRemoteEngine } from '../helpers/remote-engine.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 // `bst-containers call` as a shell user and a batch script drive it: with pipes, under a
@@ -11,9 +12,9 @@ const tag = `bst-test/call-cli:${process.pid}`;
 const WAIT = { timeoutMs: 30_000 };
 
 const callArgv = (...args: string[]) => [...bridgeCommand, 'call', ...args];
-/** Runs argv as the caller, with the caller's whole environment and `env`. */
+/** Runs argv as the caller, with the caller's whole environment, the remote engine's, and `env`. */
 const asTheCaller = <O extends Options>(argv: string[], options: O, env: NodeJS.ProcessEnv = {}) => {
-  const command = asCaller(argv, env);
+  const command = asCaller(argv, withRemoteEngine(env));
   return execa(command.file, command.args, {
     env: command.env,
     extendEnv: false,

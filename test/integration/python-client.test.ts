@@ -1,6 +1,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { asCaller, BASE_IMAGE, bridgeCommand, REGISTRY_IMAGE, shimRoot } from '../helpers/paths.js';
+import { withRemoteEngine } from '../helpers/remote-engine.js';
 
 const PYTHON_TESTS = 15;
 
@@ -22,12 +23,12 @@ describe('the Python client (clients/python)', () => {
         '-t',
         '.',
       ],
-      {
+      withRemoteEngine({
         BST_TEST_BRIDGE_COMMAND: JSON.stringify(bridgeCommand),
         BST_TEST_REGISTRY_IMAGE: REGISTRY_IMAGE,
         BST_TEST_BASE_IMAGE: BASE_IMAGE,
         PYTHONDONTWRITEBYTECODE: '1',
-      },
+      }),
     );
     const result = await execa(file, args, {
       cwd: `${shimRoot}clients/python`,

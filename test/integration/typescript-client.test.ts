@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as ClientModule from '../../clients/typescript/client.js';
 import { asCaller, BASE_IMAGE, bridgeCommand, REGISTRY_IMAGE, repoRoot, shimRoot } from '../helpers/paths.js';
+import { withRemoteEngine } from '../helpers/remote-engine.js';
 import { waitUntil } from '../helpers/wait-until.js';
 
 // The built client, as a package user imports it (`bst-containers/client`), against the bridge
@@ -14,7 +15,7 @@ const { connectBridge, BstContainersError, BridgeNotFoundError, BridgeStoppedErr
 const fake = (script: string) => [process.execPath, '-e', script];
 /** The bridge as the caller starts it (the test user with BST_TEST_USER=1). */
 const callersBridge = () => {
-  const { file, args, env } = asCaller(bridgeCommand);
+  const { file, args, env } = asCaller(bridgeCommand, withRemoteEngine());
   return { command: [file, ...args], env };
 };
 const ENGINE = process.env.BST_CONTAINERS_ENGINE ?? 'docker';
@@ -155,7 +156,7 @@ describe('the TypeScript client (bst-containers/client)', () => {
       const { version } = await bridge.call('GetVersion');
       await bridge.close();
       console.log(process.versions.node.split('.')[0], version);`;
-    const olderNode = asCaller(['/usr/bin/node', '--input-type=module', '-e', script]);
+    const olderNode = asCaller(['/usr/bin/node', '--input-type=module', '-e', script], withRemoteEngine());
     const older = await execa(olderNode.file, olderNode.args, {
       env: olderNode.env,
       extendEnv: false,

@@ -138,6 +138,7 @@ export class DockerApi {
 
   private translate(error: unknown): unknown {
     if (error instanceof EngineHttpError || (error as Error)?.name === 'AbortError') return error;
-    return engineNotAnswering(this.engine, this.endpoint.description, error);
+    const tls = this.endpoint.kind === 'tcp' ? this.endpoint.tls : undefined;
+    return engineNotAnswering(this.engine, this.endpoint.description, error, tls);
   }
 }

@@ -3,6 +3,7 @@ import { faultInjectingConnector } from '../../shared/fault-injection.js';
 import { dialStdioConnector } from '../ssh/dial-stdio-connector.js';
 import { SocketTunnel } from '../ssh/socket-tunnel.js';
 import type { DockerEndpoint } from './endpoint.js';
+import { tlsTransport } from './tls-transport.js';
 
 /** How a connection pool reaches an endpoint: the origin its requests name, and how it connects. */
 export interface EngineTransport {
@@ -20,6 +21,7 @@ export const transportFor = (endpoint: DockerEndpoint): EngineTransport => {
       return { origin: 'http://localhost', connect: faultInjectingConnector(connect) ?? connect };
     }
     case 'tcp':
+      if (endpoint.tls) return tlsTransport(endpoint.origin, endpoint.description, endpoint.tls);
       return { origin: endpoint.origin, connect: {} };
     case 'ssh': {
       // Requests still name a host; the stream is ssh's.

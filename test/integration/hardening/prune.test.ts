@@ -12,6 +12,7 @@ import {
   giveToCaller,
   repoRoot,
 } from '../../helpers/paths.js';
+import { withRemoteEngine } from '../../helpers/remote-engine.js';
 import { fill, type SessionParts, sessionOf, sessionPlaceholders } from '../../helpers/sessions.js';
 
 const NAMES = [
@@ -169,9 +170,10 @@ describe('prune', () => {
   });
 
   it('bst-containers prune says there is nothing left afterwards', async () => {
-    const prune = asCaller([...bridgeCommand, 'prune', '--engine', ENGINE], {
-      BST_CONTAINERS_TMPDIR: tempRoot,
-    });
+    const prune = asCaller(
+      [...bridgeCommand, 'prune', '--engine', ENGINE],
+      withRemoteEngine({ BST_CONTAINERS_TMPDIR: tempRoot }),
+    );
     const { stdout } = await execa(prune.file, prune.args, {
       env: prune.env,
       extendEnv: false,
