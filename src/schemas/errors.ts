@@ -103,7 +103,8 @@ export const ERRORS: Record<ErrorCode, { name: string; meaning: string; data?: z
   },
   [ErrorCode.FileNotFound]: {
     name: 'FileNotFound',
-    meaning: "The image file cannot be read, or a bind's missing host folder cannot be created.",
+    meaning:
+      "The image file cannot be read, or a bind's missing host folder cannot be created (or, on a remote engine, does not exist on the engine's machine).",
     data: z.strictObject({
       path: z.string(),
       code: z.string().describe('The system error code, e.g. ENOENT.'),

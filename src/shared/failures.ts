@@ -613,6 +613,14 @@ export const hostFolderNotMade = (path: string, error: NodeJS.ErrnoException) =>
     { data: { path, code: error.code }, cause: error },
   );
 
+/** -32032: a remote engine has no such folder on its machine; nothing is made there or here. */
+export const remoteFolderMissing = (path: string, location: string, engineMessage: string) =>
+  new BridgeError(
+    ErrorCode.FileNotFound,
+    `The folder ${path} does not exist on ${location}, the engine's machine: with a remote engine, binds name folders of that machine, not of this computer. Create it there, or choose a folder that exists there, then retry.`,
+    { data: { path, code: 'ENOENT' }, cause: new Error(engineMessage) },
+  );
+
 /** -32602. */
 export const invalidParams = (method: string, why: string) =>
   new BridgeError(ErrorCode.InvalidParams, `Invalid params for ${method}: ${why}`);

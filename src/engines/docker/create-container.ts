@@ -1,6 +1,6 @@
 import { ownerLabels } from '../../leftovers/container-labels.js';
 import { imageSpecText } from '../../registry/image-spec.js';
-import { engineRefused, imageNotFound, nameInUse } from '../../shared/failures.js';
+import { engineRefused, imageNotFound, nameInUse, remoteFolderMissing } from '../../shared/failures.js';
 import type { ContainerSpec } from '../container-engine.js';
 import { type CallerIds, callerUserConfig } from './bind-owner.js';
 import type { EngineDialect } from './dialect.js';
@@ -30,12 +30,29 @@ const createBody = (spec: ContainerSpec, dialect: EngineDialect, caller: CallerI
   };
 };
 
-/** Creates the container (not started) and answers its ID; `caller`: run as that user. */
+/**
+ * The bind whose host folder the engine says is missing: Docker's "bind source path does not
+ * exist: PATH", Podman's "statfs PATH: no such file or directory".
+ */
+const missingBindSource = (spec: ContainerSpec, engineMessage: string): string | undefined =>
+  spec.volumes
+    .map(([source]) => source)
+    .find(
+      (source) =>
+        engineMessage.includes(`bind source path does not exist: ${source}`) ||
+        engineMessage.includes(`${source}: no such file or directory`),
+    );
+
+/**
+ * Creates the container (not started) and answers its ID; `caller`: run as that user.
+ * `remoteLocation`: the engine is on that machine, whose folders the binds name.
+ */
 export const createContainer = async (
   api: DockerApi,
   dialect: EngineDialect,
   spec: ContainerSpec,
   caller?: CallerIds,
+  remoteLocation?: string,
 ): Promise<string> => {
   try {
     const created = await api.json<{ Id: string }>({
@@ -50,6 +67,8 @@ export const createContainer = async (
     if (dialect.isNameInUse(error)) throw nameInUse(spec.containerName, error.message);
     if (error.statusCode === 404)
       throw imageNotFound(imageSpecText(spec.image), dialect.engine, error.message);
+    const missing = remoteLocation ? missingBindSource(spec, error.message) : undefined;
+    if (missing && remoteLocation) throw remoteFolderMissing(missing, remoteLocation, error.message);
     throw engineRefused(`Could not create container ${spec.containerName}`, error.message, {
       statusCode: error.statusCode,
     });

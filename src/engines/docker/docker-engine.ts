@@ -123,6 +123,7 @@ export class DockerEngine implements ContainerEngine {
         spec,
         context,
         spec.asImageUser ? undefined : await this.callerToRunAs(),
+        this.isRemote ? this.location : undefined,
       ),
     );
   }

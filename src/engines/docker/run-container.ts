@@ -54,7 +54,8 @@ export const runContainer = async (
   spec: ContainerSpec,
   context: WorkContext,
   caller?: CallerIds,
+  remoteLocation?: string,
 ): Promise<{ cmdout?: string }> => {
-  const id = await createContainer(api, dialect, spec, caller);
+  const id = await createContainer(api, dialect, spec, caller, remoteLocation);
   return spec.isDaemon ? startDaemon(api, id, spec) : runToEnd(api, id, spec, context);
 };
