@@ -56,6 +56,11 @@ export interface ContainerEngine {
   readonly locationSource?: string;
   /** On another machine (ssh://, a remote tcp://): bind paths are that machine's, not this one's. */
   readonly isRemote: boolean;
+  /**
+   * Engines that can be asked about their machine's NVIDIA GPU: true when the engine reports one,
+   * false when it reports none, undefined when it reports nothing of GPUs.
+   */
+  reportsGpu?(): Promise<boolean | undefined>;
   /** The engine's own version, for `bst-containers doctor`. */
   version(): Promise<string>;
   listImages(signal?: AbortSignal): Promise<ImageRow[]>;

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import type { EngineName } from '../shared/engine-names.js';
 import { noGpuNotice } from '../shared/failures.js';
 import { findExecutable } from '../shared/find-executable.js';
+import type { ContainerEngine } from './container-engine.js';
 
 /** `nvidia-smi -L` lists one `GPU N: NAME (UUID: ...)` line per GPU. */
 const listsAGpu = (nvidiaSmi: string) =>
@@ -24,27 +24,56 @@ export const detectNvidiaGpu = async (env: NodeJS.ProcessEnv = process.env): Pro
   return nvidiaSmi ? listsAGpu(nvidiaSmi) : false;
 };
 
+/** What the rule needs of an engine: who it is, where, and what it reports of GPUs. */
+export type GpuEngine = Pick<ContainerEngine, 'name' | 'location' | 'isRemote' | 'reportsGpu'>;
+
+interface Decision {
+  useGpu: boolean;
+  /** Said the first time the answer is no. */
+  notice?: string;
+}
+
 /**
  * The one GPU rule of every engine, decided once per engine: useGpu means "use the GPU when there
- * is one". Without one the container starts without a GPU request, and the user is told once.
+ * is one" on the engine's machine. What the engine reports comes first; a local engine that
+ * reports none (Docker without the NVIDIA runtime may still have the toolkit's hook) or nothing
+ * (Podman, Apptainer) is this machine, looked at here; a remote one is not, and gets no GPU
+ * request. Without a GPU the container starts without one, and the user is told once.
  */
 export class GpuRule {
-  private readonly decided = new Map<EngineName, Promise<boolean>>();
-  private readonly told = new Set<EngineName>();
+  private readonly decided = new Map<string, Promise<Decision>>();
+  private readonly told = new Set<string>();
 
-  constructor(private readonly detect: () => Promise<boolean> = detectNvidiaGpu) {}
+  constructor(private readonly detectHere: () => Promise<boolean> = detectNvidiaGpu) {}
 
   /** Whether to ask `engine` for a GPU, and the notice to give the user (the first time only). */
-  async apply(engine: EngineName, useGpu: boolean): Promise<{ useGpu: boolean; notice?: string }> {
+  async apply(engine: GpuEngine, useGpu: boolean): Promise<{ useGpu: boolean; notice?: string }> {
     if (!useGpu) return { useGpu };
-    let decided = this.decided.get(engine);
+    const key = `${engine.name} ${engine.location}`;
+    let decided = this.decided.get(key);
     if (!decided) {
-      decided = this.detect();
-      this.decided.set(engine, decided);
+      decided = this.decide(engine);
+      this.decided.set(key, decided);
+      // An engine that could not answer is asked again at the next run.
+      decided.catch(() => this.decided.delete(key));
     }
-    if (await decided) return { useGpu: true };
-    if (this.told.has(engine)) return { useGpu: false };
-    this.told.add(engine);
-    return { useGpu: false, notice: noGpuNotice(engine) };
+    const decision = await decided;
+    if (decision.useGpu || !decision.notice) return { useGpu: decision.useGpu };
+    if (this.told.has(key)) return { useGpu: false };
+    this.told.add(key);
+    return { useGpu: false, notice: decision.notice };
+  }
+
+  private async decide(engine: GpuEngine): Promise<Decision> {
+    const reported = await engine.reportsGpu?.();
+    if (reported) return { useGpu: true };
+    if (engine.isRemote) {
+      return {
+        useGpu: false,
+        notice: noGpuNotice(engine.name, { location: engine.location, reported: reported === false }),
+      };
+    }
+    if (await this.detectHere()) return { useGpu: true };
+    return { useGpu: false, notice: noGpuNotice(engine.name) };
   }
 }

@@ -21,14 +21,14 @@ const ensureHostFolders = async (volumes: VolumePair[]) => {
   }
 };
 
-/** One per bridge: the host is looked at once per engine, and the user told once. */
+/** One per bridge: each engine's machine is judged once, and the user told once. */
 const gpuRule = new GpuRule();
 
 export const runContainer = defineMethod(schema, async (params, context) => {
   return context.engines.run(params.engine, async (found) => {
     // A remote engine's bind paths are its machine's: nothing of them is made or looked at here.
     if (!found.isRemote) await ensureHostFolders(params.volumes);
-    const gpu = await gpuRule.apply(found.name, params.useGpu);
+    const gpu = await gpuRule.apply(found, params.useGpu);
     const result = await found.runContainer(
       {
         containerName: params.containerName,

@@ -481,11 +481,19 @@ export const gpuStatus = (hasGpu: boolean) =>
     : 'GPU: no NVIDIA GPU found (no /dev/nvidia* device, `nvidia-smi -L` lists none); useGpu starts containers without a GPU.';
 
 /**
- * Said once per engine when useGpu was asked on a host with no NVIDIA GPU: the container starts
- * without one, as Brainstorm's preference means "use the GPU when there is one".
+ * Said once per engine when useGpu was asked and the engine's machine has no NVIDIA GPU, as far
+ * as the bridge can tell: the container starts without one, as Brainstorm's preference means
+ * "use the GPU when there is one". `remote`: the engine is on another machine, which reported no
+ * GPU (`reported`) or reports nothing of GPUs.
  */
-export const noGpuNotice = (engine: EngineName) =>
-  `No NVIDIA GPU was found on this computer (no /dev/nvidia* device, \`nvidia-smi -L\` lists none): ${ENGINE_LABELS[engine]} containers start without a GPU.`;
+export const noGpuNotice = (engine: EngineName, remote?: { location: string; reported: boolean }) => {
+  const label = ENGINE_LABELS[engine];
+  if (!remote)
+    return `No NVIDIA GPU was found on this computer (no /dev/nvidia* device, \`nvidia-smi -L\` lists none): ${label} containers start without a GPU.`;
+  if (remote.reported)
+    return `${label} at ${remote.location} reports no NVIDIA GPU on its computer (no \`nvidia\` runtime, no \`nvidia.com/gpu\` CDI device): ${label} containers there start without a GPU. If that computer has one, register the NVIDIA Container Toolkit's runtime there (\`nvidia-ctk runtime configure --runtime=docker\`, then restart Docker).`;
+  return `${label} at ${remote.location} does not report whether its computer has an NVIDIA GPU, and the bridge cannot look there: ${label} containers there start without a GPU.`;
+};
 
 /** -32010, data `{engineMessage?}`. */
 export const containerNotFound = (name: string, engineMessage?: string) =>

@@ -1,6 +1,7 @@
 import type { EngineName } from '../../shared/engine-names.js';
 import { dockerRootIsHostRoot } from './bind-owner.js';
 import type { DockerApi, EngineHttpError } from './docker-api.js';
+import { dockerReportsGpu } from './gpu-report.js';
 
 /**
  * Where an engine serving the Docker Engine API differs from Docker. Chosen once, when the
@@ -10,6 +11,11 @@ export interface EngineDialect {
   readonly engine: Extract<EngineName, 'docker' | 'podman'>;
   /** What asks for every GPU in a container's HostConfig. */
   gpuRequest(): Record<string, unknown>;
+  /**
+   * Whether the engine reports an NVIDIA GPU on its machine: true when it does, false when it
+   * reports none (which does not prove there is none), undefined when it reports nothing of GPUs.
+   */
+  reportsGpu(api: DockerApi): Promise<boolean | undefined>;
   /** The query of the image list. */
   readonly imageListQuery: Record<string, boolean>;
   /**
@@ -27,6 +33,7 @@ export const dockerDialect: EngineDialect = {
   engine: 'docker',
   // What `docker run --gpus all` sends.
   gpuRequest: () => ({ DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
+  reportsGpu: dockerReportsGpu,
   imageListQuery: { all: true, digests: true },
   pullReportProjectionMs: 0,
   isNameInUse: (error) => error.statusCode === 409,

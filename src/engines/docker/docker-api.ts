@@ -29,6 +29,11 @@ export interface ApiRequest {
   rawBody?: Readable | Buffer;
   contentType?: string;
   signal?: AbortSignal;
+  /**
+   * At the engine's own API version, not the bridge's: an answer at an older version leaves out
+   * the fields that came later (`/info`'s DiscoveredDevices below API 1.50).
+   */
+  unversioned?: boolean;
 }
 
 /** A kept-alive connection the engine closed (it stopped, or restarted) is found out on reuse. */
@@ -86,7 +91,7 @@ export class DockerApi {
     const send = () =>
       this.pool.request({
         method: request.method ?? 'GET',
-        path: `${this.prefix}${request.path}${search ? `?${search}` : ''}`,
+        path: `${request.unversioned ? '' : this.prefix}${request.path}${search ? `?${search}` : ''}`,
         headers,
         body,
         signal: request.signal,

@@ -91,6 +91,10 @@ export class DockerEngine implements ContainerEngine {
     });
   }
 
+  reportsGpu(): Promise<boolean | undefined> {
+    return this.guard(() => this.dialect.reportsGpu(this.api));
+  }
+
   listImages(signal?: AbortSignal): Promise<ImageRow[]> {
     return this.guard(() => listImages(this.api, this.dialect, signal));
   }

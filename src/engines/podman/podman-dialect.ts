@@ -7,6 +7,10 @@ export const podmanDialect: EngineDialect = {
   gpuRequest: () => ({
     Devices: [{ PathOnHost: 'nvidia.com/gpu=all', PathInContainer: '', CgroupPermissions: 'rwm' }],
   }),
+  // Podman reports no CDI device: neither /libpod/info (libpod/define/info.go@v4.3.1, @v5.8.2) nor
+  // its compat /info, whose Runtimes are those containers.conf names, installed or not
+  // (pkg/api/handlers/compat/info.go@v4.3.1, @v5.8.2), and a GPU is a CDI device, not a runtime.
+  reportsGpu: async () => undefined,
   // Podman 4 lists digests always and fails on `digests` (with an empty 200 answer, as it does
   // when it has no image).
   imageListQuery: { all: true },
