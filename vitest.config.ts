@@ -55,6 +55,7 @@ const asTheUser = [
   'test/integration/typescript-client.test.ts',
   'test/integration/call-command.test.ts',
   'test/integration/as-user/**/*.test.ts',
+  'test/integration/remote/private-mount.test.ts',
 ];
 
 // Again as the normal user, with the bridge reaching dockerd over TCP with TLS (BST_TEST_REMOTE=tls:

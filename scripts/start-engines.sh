@@ -128,3 +128,8 @@ if id "$test_user" >/dev/null 2>&1; then
     wait_for "the test user's empty podman service" 60 podman_answers "$xdg/podman-empty.sock"
   fi
 fi
+
+# A second host the remote-engine tests reach over SSH (scripts/start-ssh-host.sh), serving the test user.
+if id "$test_user" >/dev/null 2>&1; then
+  bash scripts/start-ssh-host.sh
+fi

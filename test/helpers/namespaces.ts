@@ -1,3 +1,7 @@
+import { readlink } from 'node:fs/promises';
+import { execa } from 'execa';
+import { asCaller, type Command } from './paths.js';
+
 /**
  * Runs a command in a private mount namespace where `folder` is an empty tmpfs: what lived there
  * (the engines' sockets under /run) cannot be found. Absolute paths: tests may empty the PATH.
@@ -37,3 +41,43 @@ export const readOnlyOffline = (folder: string, cwd: string): string[] => [
   folder,
   cwd,
 ];
+
+/**
+ * `argv` run as the caller (paths.ts asCaller: the test user when BST_TEST_USER=1) in a private
+ * mount namespace where `folder` is an empty tmpfs that anyone may write to (tmpfs's default mode,
+ * 1777): what the program creates there stays in its namespace, and what this machine has or
+ * creates there (a remote engine's side, when the remote is this machine) is not seen from it.
+ * Root mounts the tmpfs, then setpriv drops to the user; the process keeps its pid throughout.
+ */
+export const asCallerInPrivateMount = (
+  folder: string,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Command => {
+  const caller = asCaller(argv, env);
+  const [unshare, ...prefix] = withEmptyFolder(folder);
+  return { ...caller, file: unshare as string, args: [...prefix, caller.file, ...caller.args] };
+};
+
+/**
+ * What exists under `folder` as the process `pid` sees it (paths relative to `folder`, sorted):
+ * from inside its mount namespace. Throws while `pid` still shares this process's namespace (it
+ * has not reached its program yet): the listing would be this machine's.
+ */
+export const filesInMountOf = async (pid: number, folder: string): Promise<string[]> => {
+  if ((await readlink(`/proc/${pid}/ns/mnt`)) === (await readlink('/proc/self/ns/mnt')))
+    throw new Error(`process ${pid} is not in a mount namespace of its own (yet)`);
+  const { stdout } = await execa('/usr/bin/nsenter', [
+    '--target',
+    String(pid),
+    '--mount',
+    '--',
+    '/usr/bin/find',
+    folder,
+    '-mindepth',
+    '1',
+    '-printf',
+    '%P\\n',
+  ]);
+  return stdout.split('\n').filter(Boolean).sort();
+};
