@@ -13,6 +13,7 @@ const onEveryEngine = [
   'test/integration/lifecycle.test.ts',
   'test/integration/import-image.test.ts',
   'test/integration/run-container.test.ts',
+  'test/integration/run-container-gpu.test.ts',
   'test/integration/cancellation.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/matlab-shim.test.ts',
@@ -32,6 +33,7 @@ const againstTheBinary = [
   'test/integration/lifecycle.test.ts',
   'test/integration/import-image.test.ts',
   'test/integration/run-container.test.ts',
+  'test/integration/run-container-gpu.test.ts',
   'test/integration/cancellation.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/doctor.test.ts',
@@ -48,6 +50,7 @@ const asTheUser = [
   'test/integration/lifecycle.test.ts',
   'test/integration/import-image.test.ts',
   'test/integration/run-container.test.ts',
+  'test/integration/run-container-gpu.test.ts',
   'test/integration/cancellation.test.ts',
   'test/integration/matlab-shim.test.ts',
   'test/integration/hardening/prune.test.ts',
@@ -67,6 +70,19 @@ const overTls = [
   'test/integration/cancellation.test.ts',
   'test/integration/remote/tls.test.ts',
 ];
+
+// Again as the normal user, with the bridge reaching the engine over SSH on the second host
+// (BST_TEST_REMOTE=ssh: scripts/start-ssh-host.sh), in a mount namespace of its own so that what it
+// would make locally can be told from the engine's side; and SSH's own faults. On both engines.
+const overSsh = [
+  'test/integration/lifecycle.test.ts',
+  'test/integration/import-image.test.ts',
+  'test/integration/run-container.test.ts',
+  'test/integration/cancellation.test.ts',
+  'test/integration/remote/ssh.test.ts',
+  'test/integration/remote/ssh-faults.test.ts',
+];
+const sshSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'test/helpers/ssh-setup.ts'];
 
 export default defineConfig({
   test: {
@@ -137,6 +153,29 @@ export default defineConfig({
             'test/helpers/user-setup.ts',
             'test/helpers/tls-setup.ts',
           ],
+        },
+      },
+      {
+        test: {
+          name: 'docker-ssh',
+          include: overSsh,
+          env: { BST_TEST_USER: '1', BST_TEST_REMOTE: 'ssh' },
+          ...integration,
+          globalSetup: sshSetup,
+        },
+      },
+      {
+        test: {
+          name: 'podman-ssh',
+          include: overSsh,
+          env: {
+            BST_TEST_USER: '1',
+            BST_TEST_REMOTE: 'ssh',
+            BST_TEST_ENGINE: 'podman',
+            BST_CONTAINERS_ENGINE: 'podman',
+          },
+          ...integration,
+          globalSetup: sshSetup,
         },
       },
       {

@@ -11,8 +11,16 @@ export class LeanClient {
   private pending = '';
   private nextId = 1;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
-    this.child = spawn(process.execPath, [bundlePath], { stdio: ['pipe', 'pipe', 'inherit'], env });
+  /** `command`: how to start the bridge, when not the bundle on this Node (as another user, say). */
+  constructor(
+    env: NodeJS.ProcessEnv = process.env,
+    command: { file: string; args: string[]; cwd?: string } = { file: process.execPath, args: [bundlePath] },
+  ) {
+    this.child = spawn(command.file, command.args, {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env,
+      cwd: command.cwd,
+    });
     this.child.stdout?.setEncoding('utf8');
     this.child.stdout?.on('data', (chunk: string) => {
       this.pending += chunk;

@@ -20,6 +20,7 @@ import {
 import { measureBigImport } from './big-import.js';
 import { coldStartReport, measureColdStart } from './cold-start.js';
 import { measureProtocol } from './protocol.js';
+import { measureRemote, remoteReport } from './remote.js';
 import { seedWay } from './seed-way.js';
 import { measureShim, shimReport } from './shim.js';
 import { formatMs, measure, type Summary } from './stats.js';
@@ -212,6 +213,7 @@ const main = async () => {
     ...(await measureBigImport(`${runtimeDir}/bench`, 'podman')),
   ];
   const coldStart = coldStartReport(await measureColdStart());
+  const remote = remoteReport(await measureRemote(RUNS * 5));
   const shim = shimReport([await measureShim('docker', RUNS * 5), await measureShim('podman', RUNS * 5)]);
   await rm(hostDir, { recursive: true, force: true });
   const report = [
@@ -236,6 +238,7 @@ const main = async () => {
     ...big,
     '',
     ...coldStart,
+    ...remote,
     ...shim,
   ].join('\n');
   await writeFile(`${repoRoot}bench/results.md`, report);
@@ -243,14 +246,16 @@ const main = async () => {
 };
 
 /**
- * One part only (`npm run bench -- shim` or `-- cold-start`): its section of bench/results.md is
+ * One part only (`npm run bench -- shim`, `-- cold-start` or `-- remote`): its section of bench/results.md is
  * replaced, or added before the shim's (the last one).
  */
 const mainPart = async (part: string) => {
   const lines =
     part === 'shim'
       ? shimReport([await measureShim('docker', RUNS * 5), await measureShim('podman', RUNS * 5)])
-      : coldStartReport(await measureColdStart());
+      : part === 'remote'
+        ? remoteReport(await measureRemote(RUNS * 5))
+        : coldStartReport(await measureColdStart());
   const section = [
     ...lines,
     `(This section: ${new Date().toISOString()}, \`npm run bench -- ${part}\`.)`,
@@ -271,6 +276,6 @@ const mainPart = async (part: string) => {
 };
 
 const part = process.argv[2];
-if (part !== undefined && part !== 'shim' && part !== 'cold-start')
-  throw new Error(`Unknown part ${part}: npm run bench [-- shim | -- cold-start]`);
+if (part !== undefined && part !== 'shim' && part !== 'cold-start' && part !== 'remote')
+  throw new Error(`Unknown part ${part}: npm run bench [-- shim | -- cold-start | -- remote]`);
 await (part === undefined ? main() : mainPart(part));

@@ -22,5 +22,8 @@ npx vitest run --project podman
 npx vitest run --project docker-user
 npx vitest run --project docker-tls
 npx vitest run --project podman-user
+# Over SSH to the tests' second host (scripts/start-ssh-host.sh), as the test user, on both engines.
+npx vitest run --project docker-ssh
+npx vitest run --project podman-ssh
 # The suites once more against this machine's single executable, on Docker.
 npx vitest run --project docker-binary

@@ -393,12 +393,23 @@ export const programFailed = (engine: EngineName, program: string, output: strin
  * -32002: the engine closed a command's output stream while the command still ran; the bridge
  * stopped the command, since its output could no longer reach the caller.
  */
-export const outputStreamCut = (engine: EngineName, location: string, containerName: string) =>
-  new BridgeError(
-    ErrorCode.EngineNotAnswering,
-    `The engine closed the output stream of the command in container ${containerName} while the command still ran; the command was stopped. Check that the engine is still running, then retry.`,
-    { data: { engine, location, engineMessage: 'output stream closed while the command ran' } },
-  );
+export const outputStreamCut = (
+  engine: EngineName,
+  location: string,
+  containerName: string,
+  cause?: unknown,
+) =>
+  isSshFailure(cause)
+    ? new BridgeError(
+        ErrorCode.EngineNotAnswering,
+        `${ENGINE_LABELS[engine]} at ${location} stopped answering while the command in container ${containerName} still ran, so the command was stopped: ${whySsh(cause)}.`,
+        { data: { engine, location, engineMessage: cause.detail, code: cause.code }, cause },
+      )
+    : new BridgeError(
+        ErrorCode.EngineNotAnswering,
+        `The engine closed the output stream of the command in container ${containerName} while the command still ran; the command was stopped. Check that the engine is still running, then retry.`,
+        { data: { engine, location, engineMessage: 'output stream closed while the command ran' } },
+      );
 
 /**
  * -32002: the program found is a release without the flags the bridge uses, or not one it knows

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { asCallerInPrivateMount } from './namespaces.js';
 import { asCaller, bridgeCommand } from './paths.js';
-import { withRemoteEngine } from './remote-engine.js';
+import { REMOTE_ENGINE, withRemoteEngine } from './remote-engine.js';
 
 export interface RpcResponse {
   jsonrpc: '2.0';
@@ -41,7 +42,11 @@ export class BridgeClient {
    * bridge runs under (its argv prefix), e.g. in another namespace.
    */
   constructor(options: { env?: NodeJS.ProcessEnv; args?: string[]; wrapper?: string[] } = {}) {
-    const bridge = asCaller([...bridgeCommand, ...(options.args ?? [])], withRemoteEngine(options.env));
+    const argv = [...bridgeCommand, ...(options.args ?? [])];
+    const folder = REMOTE_ENGINE?.privateFolder;
+    const bridge = folder
+      ? asCallerInPrivateMount(folder, argv, withRemoteEngine(options.env))
+      : asCaller(argv, withRemoteEngine(options.env));
     const [command, ...args] = [...(options.wrapper ?? []), bridge.file, ...bridge.args];
     this.child = spawn(command as string, args, {
       env: bridge.env,

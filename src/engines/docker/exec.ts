@@ -134,7 +134,8 @@ const unreportedEnd = async (
     );
   }
   await killer.killAndWait();
-  throw outputStreamCut(dialect.engine, api.endpoint.description, containerName);
+  const cause = end.cut === undefined ? undefined : await api.explain(end.cut);
+  throw outputStreamCut(dialect.engine, api.endpoint.description, containerName, cause);
 };
 
 export const execInContainer = async (

@@ -108,18 +108,24 @@ export class SocketTunnel {
     return tunnel.ready;
   }
 
-  /** ssh makes the local socket once it has logged in and set the forward up. */
+  /**
+   * ssh makes the local socket once it has logged in and set the forward up. Its ConnectTimeout
+   * (the stall time) ends a connection that does not open, in its own words; a login that then
+   * stalls as long again is given up here.
+   */
   private async whenListening(tunnel: Tunnel, localSocket: string): Promise<string> {
-    const deadline = Date.now() + stallTimeoutMs();
+    const limitMs = 2 * stallTimeoutMs();
+    const deadline = Date.now() + limitMs;
     while (!existsSync(localSocket)) {
       if (tunnel.ended) throw tunnel.ended;
       if (Date.now() > deadline) {
-        tunnel.child.kill();
-        throw new SshFailure(
+        tunnel.ended = new SshFailure(
           this.destination,
           'unreachable',
-          `no connection within ${stallTimeoutMs() / 1000} s`,
+          `no SSH session within ${limitMs / 1000} s`,
         );
+        tunnel.child.kill();
+        throw tunnel.ended;
       }
       await sleep(POLL_MS);
     }
