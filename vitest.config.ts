@@ -81,6 +81,7 @@ const overSsh = [
   'test/integration/cancellation.test.ts',
   'test/integration/remote/ssh.test.ts',
   'test/integration/remote/ssh-faults.test.ts',
+  'test/integration/remote/ssh-endpoints.test.ts',
 ];
 const sshSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'test/helpers/ssh-setup.ts'];
 
