@@ -15,6 +15,7 @@ const onEveryEngine = [
   'test/integration/run-container.test.ts',
   'test/integration/run-container-gpu.test.ts',
   'test/integration/cancellation.test.ts',
+  'test/integration/concurrent-imports.test.ts',
   'test/integration/injection.test.ts',
   'test/integration/matlab-shim.test.ts',
   'test/integration/hardening/load.test.ts',

@@ -1,6 +1,7 @@
 import { downloadToTemp } from '../download/download-to-temp.js';
 import { openDownload } from '../download/open-download.js';
 import type { ArrivedImage, ContainerEngine } from '../engines/container-engine.js';
+import { withNameLock } from '../leftovers/name-lock.js';
 import { familiarNameTag, type ImageReference, nameTag } from '../registry/reference.js';
 import type { ImageSource } from '../schemas/image-source.js';
 import { importImage as schema } from '../schemas/import-image.js';
@@ -65,20 +66,45 @@ const receiveImage = async (
   }
 };
 
+/**
+ * What two imports must not interleave over, on one engine: the name a pulled reference arrives
+ * with (one import's "did I add it?" must not be another's name), else the name given.
+ */
+const lockKey = (engine: ContainerEngine, source: ImageSource, target: ImageReference | undefined) => {
+  const name = source.kind === 'reference' ? familiarNameTag(source.reference) : undefined;
+  const subject = name ?? (target ? nameTag(target) : undefined);
+  return subject === undefined ? undefined : `import ${engine.name} ${engine.location} ${subject}`;
+};
+
+/** Removes a name this import added; another's removal of it already did the work. */
+const removeAddedName = async (engine: ContainerEngine, name: string) => {
+  try {
+    await engine.untagImage(name);
+  } catch (error) {
+    if (!(isBridgeError(error) && error.code === ErrorCode.ImageNotFound)) throw error;
+  }
+};
+
 export const importImage = defineMethod(schema, async (params, context) =>
   context.engines.run(params.engine, async (engine) => {
     const target = params.imageTag;
-    const namesBefore = target
-      ? new Set((await engine.listImages(context.signal)).map(([name]) => name))
-      : undefined;
-    const arrived = await receiveImage(engine, params.imageSource, target, context);
-    if (target && namesBefore) {
-      await engine.tagImage(arrived.imageId, target);
-      // Brainstorm's rule: the name the image arrived with goes only if this call added it.
-      for (const name of arrived.names) {
-        if (name !== nameTag(target) && !namesBefore.has(name)) await engine.untagImage(name);
+    const importOnce = async () => {
+      const namesBefore = target
+        ? new Set((await engine.listImages(context.signal)).map(([name]) => name))
+        : undefined;
+      const arrived = await receiveImage(engine, params.imageSource, target, context);
+      if (target && namesBefore) {
+        await engine.tagImage(arrived.imageId, target);
+        // Brainstorm's rule: the name the image arrived with goes only if this call added it.
+        for (const name of arrived.names) {
+          if (name !== nameTag(target) && !namesBefore.has(name)) await removeAddedName(engine, name);
+        }
       }
-    }
-    return { imageSha: arrived.imageId };
+      return { imageSha: arrived.imageId };
+    };
+    // Many Brainstorm processes (a job array) import the same image at once: one at a time per
+    // name, so that the rule holds across them and the last leaves what one import would.
+    const key = lockKey(engine, params.imageSource, target);
+    return key === undefined ? importOnce() : withNameLock(key, context.signal, importOnce);
   }),
 );

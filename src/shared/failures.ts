@@ -109,11 +109,15 @@ const whySsh = ({ sshReason, sshHost, sshPath, detail }: SshFailureFields): stri
  * check, and the folder the Docker CLI would read it from.
  */
 export interface TlsFiles {
+  /** Verify the server against `ca` (the system's CAs when there is none); false: encrypt only. */
   verify: boolean;
   ca?: string;
+  /** Sent only with `key`: the Docker CLI uses a client certificate only when it has both. */
   cert?: string;
   key?: string;
+  /** Where the files are looked for, for messages: DOCKER_CERT_PATH's folder, or the context's. */
   folder: string;
+  /** The Docker context the files belong to; none: DOCKER_CERT_PATH (or its default). */
   context?: string;
 }
 

@@ -1,18 +1,8 @@
 import { join } from 'node:path';
+import type { TlsFiles } from '../../shared/failures.js';
 
 /** TLS as the Docker CLI sets it up: files of a certificate folder, and whether the server is verified. */
-export interface TlsSettings {
-  /** Verify the server against `ca` (the system's CAs when there is none); false: encrypt only. */
-  verify: boolean;
-  ca?: string;
-  /** Sent only with `key`: the Docker CLI uses a client certificate only when it has both. */
-  cert?: string;
-  key?: string;
-  /** Where the files are looked for, for messages: DOCKER_CERT_PATH's folder, or the context's. */
-  folder: string;
-  /** The Docker context the files belong to; none: DOCKER_CERT_PATH (or its default). */
-  context?: string;
-}
+export type TlsSettings = TlsFiles;
 
 interface Places {
   env: NodeJS.ProcessEnv;

@@ -60,6 +60,16 @@ describe('Docker over TCP with TLS', () => {
   };
 
   /** Nothing was passed on to the engine, though the bridge did reach the endpoint. */
+  /** GetEngine through a bridge with `env`: the engine, at `host`. */
+  const answersAt = async (env: NodeJS.ProcessEnv, host: string) => {
+    const bridge = new BridgeClient({ env });
+    try {
+      expect(await bridge.call('GetEngine', ['docker'])).toEqual({ engineName: 'docker', location: host });
+    } finally {
+      await bridge.close();
+    }
+  };
+
   const nothingReachedTheEngine = (engine: TlsEngine) => {
     expect(engine.connections()).toBeGreaterThan(0);
     expect(engine.forwarded()).toBe(0);
@@ -159,33 +169,19 @@ describe('Docker over TCP with TLS', () => {
     ).toBe(notTls);
     nothingReachedTheEngine(plaintext);
     // The same endpoint does serve plain HTTP, when TLS is not asked for.
-    const bridge = new BridgeClient({
-      env: { DOCKER_HOST: plaintext.host, DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
-    });
-    try {
-      expect(await bridge.call('GetEngine', ['docker'])).toEqual({
-        engineName: 'docker',
-        location: plaintext.host,
-      });
-    } finally {
-      await bridge.close();
-    }
+    await answersAt(
+      { DOCKER_HOST: plaintext.host, DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '' },
+      plaintext.host,
+    );
     expect(plaintext.forwarded()).toBeGreaterThan(0);
   });
 
   it('DOCKER_TLS without DOCKER_TLS_VERIFY: encrypted, the server not verified', async () => {
     const other = await withServerCertificate('otherCaServer');
-    const bridge = new BridgeClient({
-      env: tlsEnv(other, certificates.clientFolder, { DOCKER_TLS_VERIFY: '', DOCKER_TLS: '1' }),
-    });
-    try {
-      expect(await bridge.call('GetEngine', ['docker'])).toEqual({
-        engineName: 'docker',
-        location: other.host,
-      });
-    } finally {
-      await bridge.close();
-    }
+    await answersAt(
+      tlsEnv(other, certificates.clientFolder, { DOCKER_TLS_VERIFY: '', DOCKER_TLS: '1' }),
+      other.host,
+    );
     expect(other.forwarded()).toBeGreaterThan(0);
   });
 
@@ -239,15 +235,7 @@ describe('Docker over TCP with TLS', () => {
 
     it('verified against its ca.pem, with its client certificate', async () => {
       await addContext('lab', { Host: good.host }, { 'ca.pem': certificates.ca.cert, ...client() });
-      const bridge = new BridgeClient({ env: contextEnv('lab') });
-      try {
-        expect(await bridge.call('GetEngine', ['docker'])).toEqual({
-          engineName: 'docker',
-          location: good.host,
-        });
-      } finally {
-        await bridge.close();
-      }
+      await answersAt(contextEnv('lab'), good.host);
     });
 
     // The tests' server sends its CA along (Node's server adds it from its `ca`): an unknown root.
@@ -263,15 +251,7 @@ describe('Docker over TCP with TLS', () => {
     it('SkipTLSVerify: encrypted, the server not verified', async () => {
       const other = await withServerCertificate('otherCaServer');
       await addContext('skip', { Host: other.host, SkipTLSVerify: true }, client());
-      const bridge = new BridgeClient({ env: contextEnv('skip') });
-      try {
-        expect(await bridge.call('GetEngine', ['docker'])).toEqual({
-          engineName: 'docker',
-          location: other.host,
-        });
-      } finally {
-        await bridge.close();
-      }
+      await answersAt(contextEnv('skip'), other.host);
       expect(other.forwarded()).toBeGreaterThan(0);
     });
   });
