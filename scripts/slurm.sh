@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
 # The tests' one-node Slurm cluster: munged, slurmctld and slurmd of their own, in the foreground
 # under setsid, with no systemd. `start` brings it up unless it already answers; `stop` cancels
-# its jobs, ends its daemons and leaves nothing of it running.
+# its jobs, ends its daemons and leaves nothing of it running; `status` succeeds while it answers.
 #   munge     its own key and socket ($run/munge.socket), not the machine's /run/munge
 #   slurm     $state/slurm.conf (SLURM_CONF points the commands at it), ports 6917 (slurmctld)
 #             and 6918 (slurmd) beside the default 6817/6818; one node, this host, in the
 #             partition `debug`; jobs run as the user that submits them (the tests: bst-tester)
-# The configuration, key, controller state and node spool live outside any checkout, where the
-# test user reaches them (the commands read slurm.conf, a batch job runs its script from the
-# spool): the checkout may sit under /root. The logs are in the checkout's .test-runtime/slurm/.
+# Its configuration, key, controller state, node spool and logs live outside any checkout, where
+# the test user reaches them (the commands read slurm.conf, a batch job runs its script from the
+# spool; the checkout may sit under /root), and are the same from every checkout: one cluster per
+# machine (its ports are fixed), which a start from another checkout finds running and keeps.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# The daemons keep the folder they start in: none of a checkout.
+cd /
 
 state=/var/lib/bst-containers-test/slurm
 run=/run/bst-containers-test/slurm
-logs=$PWD/.test-runtime/slurm
+logs=$state/logs
 conf=$state/slurm.conf
 socket=$run/munge.socket
 export SLURM_CONF=$conf
 
 usage() {
-  echo "usage: $0 start|stop" >&2
+  echo "usage: $0 start|stop|status" >&2
   exit 2
 }
 [ $# -eq 1 ] || usage
@@ -142,11 +144,16 @@ PartitionName=debug Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
 }
 
+# Up, and with the configuration this script writes.
+answers() {
+  [ -e "$conf" ] && [ "$(cat "$conf")" = "$(write_config)" ] && munge_answers && slurm_answers
+}
+
 start() {
   install -d -m 0755 "$state" "$run" "$logs"
+  answers && return 0
   local config
   config=$(write_config)
-  if [ -e "$conf" ] && [ "$(cat "$conf")" = "$config" ] && munge_answers && slurm_answers; then return 0; fi
   echo "Starting the tests' Slurm cluster (munged, slurmctld on 6917, slurmd on 6918; $conf)" >&2
   stop
   # A cluster of its own each time: no jobs or node state carried over.
@@ -158,7 +165,7 @@ start() {
   [ -e "$state/munge.key" ] || mungekey --create --keyfile="$state/munge.key"
   chmod 0600 "$state/munge.key"
   setsid munged --foreground --socket="$socket" --key-file="$state/munge.key" --pid-file="$run/munged.pid" \
-    --log-file="$logs/munged.log" --seed-file="$state/munged.seed" >"$logs/munged.out" 2>&1 </dev/null &
+    --seed-file="$state/munged.seed" >"$logs/munged.log" 2>&1 </dev/null &
   wait_for munged 30 munge_answers
 
   setsid slurmctld -D -f "$conf" >"$logs/slurmctld.out" 2>&1 </dev/null &
@@ -169,5 +176,6 @@ start() {
 case $1 in
   start) start ;;
   stop) stop ;;
+  status) answers ;;
   *) usage ;;
 esac
