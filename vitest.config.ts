@@ -86,6 +86,11 @@ const overSsh = [
 ];
 const sshSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'test/helpers/ssh-setup.ts'];
 
+// On the tests' own one-node Slurm cluster (test/helpers/slurm-setup.ts starts it, and stops it
+// afterwards), as the test user, whose jobs run the bridge.
+const onSlurm = ['test/integration/slurm/**/*.test.ts'];
+const slurmSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'test/helpers/slurm-setup.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -108,8 +113,9 @@ export default defineConfig({
             'test/integration/podman/**',
             'test/integration/binaries/**',
             'test/integration/as-user/**',
-            // Remote engines need their endpoints' setup: they run in their own projects.
+            // Remote engines need their endpoints' setup, Slurm its cluster: they run in their own projects.
             'test/integration/remote/**',
+            'test/integration/slurm/**',
             // Clients are new since the test user: they run as it (docker-user), and as root against the binary.
             'test/integration/python-client.test.ts',
             'test/integration/typescript-client.test.ts',
@@ -178,6 +184,15 @@ export default defineConfig({
           },
           ...integration,
           globalSetup: sshSetup,
+        },
+      },
+      {
+        test: {
+          name: 'slurm',
+          include: onSlurm,
+          env: { BST_TEST_USER: '1' },
+          ...integration,
+          globalSetup: slurmSetup,
         },
       },
       {

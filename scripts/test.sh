@@ -25,5 +25,7 @@ npx vitest run --project podman-user
 # Over SSH to the tests' second host (scripts/start-ssh-host.sh), as the test user, on both engines.
 npx vitest run --project docker-ssh
 npx vitest run --project podman-ssh
+# Through srun on a one-node Slurm cluster of the tests' own (scripts/slurm.sh), started and stopped by the project.
+npx vitest run --project slurm
 # The suites once more against this machine's single executable, on Docker.
 npx vitest run --project docker-binary

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { asCallerInPrivateMount } from './namespaces.js';
-import { asCaller, bridgeCommand } from './paths.js';
+import { asCaller, bridgeCommand, type Command } from './paths.js';
 import { REMOTE_ENGINE, withRemoteEngine } from './remote-engine.js';
 
 export interface RpcResponse {
@@ -39,14 +39,20 @@ export class BridgeClient {
 
   /**
    * `env` comes after the remote engine's (BST_TEST_REMOTE), if any. `wrapper`: a command the
-   * bridge runs under (its argv prefix), e.g. in another namespace.
+   * bridge runs under (its argv prefix), e.g. in another namespace. `command`: the whole command
+   * instead (whose own user, environment and folder it sets), for a bridge another program starts
+   * for the caller, as `srun` does.
    */
-  constructor(options: { env?: NodeJS.ProcessEnv; args?: string[]; wrapper?: string[] } = {}) {
+  constructor(
+    options: { env?: NodeJS.ProcessEnv; args?: string[]; wrapper?: string[]; command?: Command } = {},
+  ) {
     const argv = [...bridgeCommand, ...(options.args ?? [])];
     const folder = REMOTE_ENGINE?.privateFolder;
-    const bridge = folder
-      ? asCallerInPrivateMount(folder, argv, withRemoteEngine(options.env))
-      : asCaller(argv, withRemoteEngine(options.env));
+    const bridge =
+      options.command ??
+      (folder
+        ? asCallerInPrivateMount(folder, argv, withRemoteEngine(options.env))
+        : asCaller(argv, withRemoteEngine(options.env)));
     const [command, ...args] = [...(options.wrapper ?? []), bridge.file, ...bridge.args];
     this.child = spawn(command as string, args, {
       env: bridge.env,
