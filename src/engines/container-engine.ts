@@ -4,6 +4,7 @@ import type { ImageReference } from '../registry/reference.js';
 import type { EngineName } from '../shared/engine-names.js';
 import type { VolumePair } from '../shared/volume-pair.js';
 import type { WorkContext } from '../shared/work-context.js';
+import type { GpuSelection } from './gpu-selection.js';
 
 // The SIF store names volumes by this module.
 export type { VolumePair };
@@ -31,7 +32,8 @@ export interface ContainerSpec {
   volumes: VolumePair[];
   isDaemon: boolean;
   containerArgs: string[];
-  useGpu: boolean;
+  /** The GPUs to ask for: none when absent. */
+  gpus?: GpuSelection;
   /**
    * Run as the image's user even where the bridge would run it as the caller (rootful Docker on
    * Linux, bridge not root) so that files written in binds are the caller's.

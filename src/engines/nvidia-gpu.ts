@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { noGpuNotice } from '../shared/failures.js';
+import { jobGotNoGpuNotice, jobGpusUnreadableNotice, noGpuNotice } from '../shared/failures.js';
 import { findExecutable } from '../shared/find-executable.js';
 import type { ContainerEngine } from './container-engine.js';
+import { type GpuSelection, type JobGpus, readJobGpus } from './gpu-selection.js';
 
 /** `nvidia-smi -L` lists one `GPU N: NAME (UUID: ...)` line per GPU. */
 const listsAGpu = (nvidiaSmi: string) =>
@@ -27,28 +28,38 @@ export const detectNvidiaGpu = async (env: NodeJS.ProcessEnv = process.env): Pro
 /** What the rule needs of an engine: who it is, where, and what it reports of GPUs. */
 export type GpuEngine = Pick<ContainerEngine, 'name' | 'location' | 'isRemote' | 'reportsGpu'>;
 
-interface Decision {
-  useGpu: boolean;
+/** The GPUs to ask the engine for (none when absent), and the notice to give the user. */
+export interface GpuDecision {
+  gpus?: GpuSelection;
   /** Said the first time the answer is no. */
   notice?: string;
 }
 
 /**
  * The one GPU rule of every engine, decided once per engine: useGpu means "use the GPU when there
- * is one" on the engine's machine. What the engine reports comes first; a local engine that
- * reports none (Docker without the NVIDIA runtime may still have the toolkit's hook) or nothing
- * (Podman, Apptainer) is this machine, looked at here; a remote one is not, and gets no GPU
- * request. Without a GPU the container starts without one, and the user is told once.
+ * is one" on the engine's machine. Inside a Slurm job, a local engine is given the job's GPUs on
+ * this node and no other (a shared node's other GPUs are other jobs'). Otherwise what the engine
+ * reports comes first; a local engine that reports none (Docker without the NVIDIA runtime may
+ * still have the toolkit's hook) or nothing (Podman, Apptainer) is this machine, looked at here; a
+ * remote one is not, and gets no GPU request. Without a GPU the container starts without one, and
+ * the user is told once.
  */
 export class GpuRule {
-  private readonly decided = new Map<string, Promise<Decision>>();
+  private readonly decided = new Map<string, Promise<GpuDecision>>();
   private readonly told = new Set<string>();
+  private readonly job: JobGpus;
 
-  constructor(private readonly detectHere: () => Promise<boolean> = detectNvidiaGpu) {}
+  /** `env`: the bridge's environment, where a Slurm job says which GPUs are its own. */
+  constructor(
+    private readonly detectHere: () => Promise<boolean> = detectNvidiaGpu,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.job = readJobGpus(env);
+  }
 
-  /** Whether to ask `engine` for a GPU, and the notice to give the user (the first time only). */
-  async apply(engine: GpuEngine, useGpu: boolean): Promise<{ useGpu: boolean; notice?: string }> {
-    if (!useGpu) return { useGpu };
+  /** Which GPUs to ask `engine` for, and the notice to give the user (the first time only). */
+  async apply(engine: GpuEngine, useGpu: boolean): Promise<GpuDecision> {
+    if (!useGpu) return {};
     const key = `${engine.name} ${engine.location}`;
     let decided = this.decided.get(key);
     if (!decided) {
@@ -58,22 +69,35 @@ export class GpuRule {
       decided.catch(() => this.decided.delete(key));
     }
     const decision = await decided;
-    if (decision.useGpu || !decision.notice) return { useGpu: decision.useGpu };
-    if (this.told.has(key)) return { useGpu: false };
+    if (decision.gpus || !decision.notice) return decision.gpus ? { gpus: decision.gpus } : {};
+    if (this.told.has(key)) return {};
     this.told.add(key);
-    return { useGpu: false, notice: decision.notice };
+    return { notice: decision.notice };
   }
 
-  private async decide(engine: GpuEngine): Promise<Decision> {
+  private async decide(engine: GpuEngine): Promise<GpuDecision> {
+    // The job's GPUs are this node's: they say nothing of another machine's.
+    if (this.job.kind !== 'not-in-job' && !engine.isRemote) return this.jobDecision(engine, this.job);
     const reported = await engine.reportsGpu?.();
-    if (reported) return { useGpu: true };
+    if (reported) return { gpus: 'all' };
     if (engine.isRemote) {
       return {
-        useGpu: false,
         notice: noGpuNotice(engine.name, { location: engine.location, reported: reported === false }),
       };
     }
-    if (await this.detectHere()) return { useGpu: true };
-    return { useGpu: false, notice: noGpuNotice(engine.name) };
+    if (await this.detectHere()) return { gpus: 'all' };
+    return { notice: noGpuNotice(engine.name) };
+  }
+
+  /** Slurm has said which GPUs are the job's: neither the engine nor this machine is asked. */
+  private jobDecision(engine: GpuEngine, job: Exclude<JobGpus, { kind: 'not-in-job' }>): GpuDecision {
+    switch (job.kind) {
+      case 'given':
+        return { gpus: job.indices };
+      case 'none-given':
+        return { notice: jobGotNoGpuNotice(engine.name, job.jobId) };
+      case 'unreadable':
+        return { notice: jobGpusUnreadableNotice(engine.name, job.variable, job.value) };
+    }
   }
 }

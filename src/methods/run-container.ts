@@ -21,7 +21,10 @@ const ensureHostFolders = async (volumes: VolumePair[]) => {
   }
 };
 
-/** One per bridge: each engine's machine is judged once, and the user told once. */
+/**
+ * One per bridge: each engine's machine is judged once, and the user told once; a Slurm job's
+ * GPUs are read from the bridge's environment.
+ */
 const gpuRule = new GpuRule();
 
 export const runContainer = defineMethod(schema, async (params, context) => {
@@ -36,7 +39,7 @@ export const runContainer = defineMethod(schema, async (params, context) => {
         volumes: params.volumes,
         isDaemon: params.isDaemon,
         containerArgs: params.containerArgs,
-        useGpu: gpu.useGpu,
+        gpus: gpu.gpus,
         asImageUser: params.asImageUser ?? process.env.BST_CONTAINERS_IMAGE_USER === '1',
       },
       context,

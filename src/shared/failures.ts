@@ -452,6 +452,32 @@ export const engineRefused = (
     data: { engineMessage, ...details },
   });
 
+const GPU_SETUP = {
+  docker:
+    'Docker needs the NVIDIA driver and the NVIDIA Container Toolkit on its machine (`nvidia-ctk runtime configure --runtime=docker`, then restart Docker)',
+  podman:
+    "Podman needs the NVIDIA driver and the NVIDIA Container Toolkit's CDI spec on its machine (`nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml`; `nvidia-ctk cdi list` shows the GPU names it has)",
+} as const;
+
+/**
+ * -32004, data `{engineMessage, statusCode}`: the engine cannot give the container the GPUs asked
+ * for (`gpus`: every one, or these indices of its machine); the container is not left behind.
+ */
+export const gpusRefused = (
+  engine: 'docker' | 'podman',
+  what: string,
+  gpus: 'all' | readonly string[],
+  engineMessage: string,
+  statusCode?: number,
+) => {
+  const asked = gpus === 'all' ? 'a GPU' : `the GPUs ${gpus.join(', ')} of its machine`;
+  return new BridgeError(
+    ErrorCode.EngineFailed,
+    `${what}: ${ENGINE_LABELS[engine]} cannot give it ${asked} (${tail(engineMessage)}). ${GPU_SETUP[engine]}.`,
+    { data: { engineMessage, ...(statusCode === undefined ? {} : { statusCode }) } },
+  );
+};
+
 /**
  * -32004: Apptainer ran out of room. Pulls and builds write in its temp folder and its cache, the
  * SIF goes to the bridge's store: each has a variable that can point it at scratch space.
@@ -508,6 +534,24 @@ export const noGpuNotice = (engine: EngineName, remote?: { location: string; rep
   if (remote.reported)
     return `${label} at ${remote.location} reports no NVIDIA GPU on its computer (no \`nvidia\` runtime, no \`nvidia.com/gpu\` CDI device): ${label} containers there start without a GPU. If that computer has one, register the NVIDIA Container Toolkit's runtime there (\`nvidia-ctk runtime configure --runtime=docker\`, then restart Docker).`;
   return `${label} at ${remote.location} does not report whether its computer has an NVIDIA GPU, and the bridge cannot look there: ${label} containers there start without a GPU.`;
+};
+
+/**
+ * Said once per engine when useGpu was asked inside a Slurm job that was given no GPU on this
+ * node: asking the engine for every GPU would take other jobs' GPUs.
+ */
+export const jobGotNoGpuNotice = (engine: EngineName, jobId: string) => {
+  const label = ENGINE_LABELS[engine];
+  return `Slurm job ${jobId} was given no GPU on this node (neither SLURM_STEP_GPUS nor SLURM_JOB_GPUS is set): ${label} containers start without a GPU rather than take other jobs' GPUs. Ask for one in the job (\`#SBATCH --gres=gpu:1\` or \`--gpus=1\`).`;
+};
+
+/**
+ * Said once per engine when the job's GPU list is not a list of GPU indices as Slurm writes it:
+ * the bridge cannot tell which GPUs are the job's, and takes none.
+ */
+export const jobGpusUnreadableNotice = (engine: EngineName, variable: string, value: string) => {
+  const label = ENGINE_LABELS[engine];
+  return `${variable}=${value} is not a list of GPU indices as Slurm writes it (such as 0,2): ${label} containers start without a GPU rather than take GPUs that may not be this job's. Leave ${variable} as Slurm set it.`;
 };
 
 /** -32010, data `{engineMessage?}`. */

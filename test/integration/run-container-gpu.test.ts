@@ -113,8 +113,11 @@ describe(`useGpu, on this host ${HOST_GPU ? 'with an NVIDIA GPU' : 'without a GP
           const requested = JSON.parse(await engineCli('inspect', '--format', GPU_REQUEST, 'bst_run-gpu'));
           expect(requested).toEqual(everyGpu);
         } else {
-          // The engine's refusal names what it was asked for.
+          // The engine's refusal names what it was asked for; the bridge says what is missing.
           expect(response.error?.code).toBe(-32004);
+          expect(response.error?.message).toMatch(
+            /^Could not (create|start) container bst_run-gpu: (Docker|Podman) cannot give it a GPU \(.*NVIDIA Container Toolkit/,
+          );
           expect(response.error?.message).toMatch(
             ENGINE === 'docker'
               ? /could not select device driver "" with capabilities: \[\[gpu\]\]/

@@ -199,7 +199,7 @@ export class ApptainerEngine implements ContainerEngine {
     }
     const result = await this.run(
       this.location,
-      runCommand(program, sif.file, options.volumes, options.useGpu, options.containerArgs),
+      runCommand(program, sif.file, options.volumes, options.gpus, options.containerArgs),
       { signal: context.signal, onOutput: context.output },
     );
     if (result.exitCode !== 0) throw containerExited(options.containerName, result.exitCode, result.all);
@@ -291,10 +291,10 @@ export class ApptainerEngine implements ContainerEngine {
    * a user namespace (launcher_linux.go@v1.5.3): one retry with --userns.
    */
   private async startInstance(sif: SifRecord, options: ContainerSpec, context: WorkContext) {
-    const { containerName, volumes, useGpu } = options;
+    const { containerName, volumes, gpus } = options;
     if ((await this.instances(containerName)).length > 0) throw nameInUse(containerName);
     const start = (userns: boolean) =>
-      this.run(this.location, instanceStartCommand(sif.file, containerName, volumes, useGpu, userns), {
+      this.run(this.location, instanceStartCommand(sif.file, containerName, volumes, gpus, userns), {
         signal: context.signal,
       });
     let result = await start(false);

@@ -1,4 +1,5 @@
 import type { VolumePair } from '../../shared/volume-pair.js';
+import type { GpuSelection } from '../gpu-selection.js';
 import type { ApptainerProgram } from './program.js';
 
 // Command lines as the Apptainer sources read them (cmd/internal/cli/*.go@v1.5.3, and back to
@@ -33,7 +34,13 @@ export const bindSpec = ([host, container]: VolumePair): string =>
   `${host.replace(/([,:])/g, '\\$1')}:${container}`;
 
 const bindArgs = (volumes: VolumePair[]): string[] => volumes.flatMap((pair) => ['--bind', bindSpec(pair)]);
-const gpuArgs = (useGpu: boolean): string[] => (useGpu ? ['--nv'] : []);
+/**
+ * `--nv` makes every NVIDIA device of the host present; which of them CUDA programs use is
+ * CUDA_VISIBLE_DEVICES's to say ("Multiple GPUs", gpu.rst of apptainer/apptainer-userdocs). In a
+ * Slurm job both are the job's: Apptainer runs in its device cgroup and inherits its environment
+ * unchanged, so the job's selection needs nothing more.
+ */
+const gpuArgs = (gpus: GpuSelection | undefined): string[] => (gpus ? ['--nv'] : []);
 
 export const versionCommand = (): string[] => ['--version'];
 
@@ -65,7 +72,7 @@ export const instanceStartCommand = (
   sifPath: string,
   name: string,
   volumes: VolumePair[],
-  useGpu: boolean,
+  gpus: GpuSelection | undefined,
   userns = false,
 ): string[] => [
   QUIET,
@@ -73,7 +80,7 @@ export const instanceStartCommand = (
   'start',
   ...(userns ? ['--userns'] : []),
   ...bindArgs(volumes),
-  ...gpuArgs(useGpu),
+  ...gpuArgs(gpus),
   sifPath,
   name,
 ];
@@ -83,14 +90,14 @@ export const runCommand = (
   program: ApptainerProgram,
   sifPath: string,
   volumes: VolumePair[],
-  useGpu: boolean,
+  gpus: GpuSelection | undefined,
   args: string[],
 ): string[] => [
   QUIET,
   'run',
   ...(program.hasNoEval ? ['--no-eval'] : []),
   ...bindArgs(volumes),
-  ...gpuArgs(useGpu),
+  ...gpuArgs(gpus),
   sifPath,
   ...args,
 ];

@@ -1,6 +1,12 @@
 import { ownerLabels } from '../../leftovers/container-labels.js';
 import { imageSpecText } from '../../registry/image-spec.js';
-import { engineRefused, imageNotFound, nameInUse, remoteFolderMissing } from '../../shared/failures.js';
+import {
+  engineRefused,
+  gpusRefused,
+  imageNotFound,
+  nameInUse,
+  remoteFolderMissing,
+} from '../../shared/failures.js';
 import type { ContainerSpec } from '../container-engine.js';
 import { type CallerIds, callerUserConfig } from './bind-owner.js';
 import type { EngineDialect } from './dialect.js';
@@ -25,7 +31,7 @@ const createBody = (spec: ContainerSpec, dialect: EngineDialect, caller: CallerI
       Init: true,
       Mounts: spec.volumes.map(([source, target]) => ({ Type: 'bind', Source: source, Target: target })),
       ...(asCaller ? { Tmpfs: asCaller.Tmpfs } : {}),
-      ...(spec.useGpu ? dialect.gpuRequest() : {}),
+      ...(spec.gpus ? dialect.gpuRequest(spec.gpus) : {}),
     },
   };
 };
@@ -69,6 +75,15 @@ export const createContainer = async (
       throw imageNotFound(imageSpecText(spec.image), dialect.engine, error.message);
     const missing = remoteLocation ? missingBindSource(spec, error.message) : undefined;
     if (missing && remoteLocation) throw remoteFolderMissing(missing, remoteLocation, error.message);
+    if (spec.gpus && dialect.isGpuRefusal(error.message)) {
+      throw gpusRefused(
+        dialect.engine,
+        `Could not create container ${spec.containerName}`,
+        spec.gpus,
+        error.message,
+        error.statusCode,
+      );
+    }
     throw engineRefused(`Could not create container ${spec.containerName}`, error.message, {
       statusCode: error.statusCode,
     });

@@ -1,4 +1,5 @@
 import type { EngineName } from '../../shared/engine-names.js';
+import type { GpuSelection } from '../gpu-selection.js';
 import { dockerRootIsHostRoot } from './bind-owner.js';
 import type { DockerApi, EngineHttpError } from './docker-api.js';
 import { dockerReportsGpu } from './gpu-report.js';
@@ -9,8 +10,10 @@ import { dockerReportsGpu } from './gpu-report.js';
  */
 export interface EngineDialect {
   readonly engine: Extract<EngineName, 'docker' | 'podman'>;
-  /** What asks for every GPU in a container's HostConfig. */
-  gpuRequest(): Record<string, unknown>;
+  /** What asks for these GPUs in a container's HostConfig. */
+  gpuRequest(gpus: GpuSelection): Record<string, unknown>;
+  /** Whether the engine's refusal of a container is that it cannot give it the GPUs asked for. */
+  isGpuRefusal(engineMessage: string): boolean;
   /**
    * Whether the engine reports an NVIDIA GPU on its machine: true when it does, false when it
    * reports none (which does not prove there is none), undefined when it reports nothing of GPUs.
@@ -31,8 +34,20 @@ export interface EngineDialect {
 
 export const dockerDialect: EngineDialect = {
   engine: 'docker',
-  // What `docker run --gpus all` sends.
-  gpuRequest: () => ({ DeviceRequests: [{ Driver: '', Count: -1, Capabilities: [['gpu']] }] }),
+  // What `docker run --gpus all` and `--gpus '"device=0,2"'` send (opts/gpus.go of docker/cli):
+  // Count 0 beside DeviceIDs, as Docker refuses both ("cannot set both Count and DeviceIDs",
+  // daemon/nvidia_linux.go@v20.10.24, daemon/devices_nvidia_linux.go@docker-v29.7.2).
+  gpuRequest: (gpus) => ({
+    DeviceRequests: [
+      gpus === 'all'
+        ? { Driver: '', Count: -1, Capabilities: [['gpu']] }
+        : { Driver: '', Count: 0, DeviceIDs: [...gpus], Capabilities: [['gpu']] },
+    ],
+  }),
+  // No driver serves the request (daemon/errors.go@v20.10.24, incompatibleDeviceRequest), or the
+  // CDI cache lacks a device (tags.cncf.io/container-device-interface pkg/cdi/cache.go, vendored
+  // @docker-v29.7.2).
+  isGpuRefusal: (message) => /could not select device driver|unresolvable CDI devices/.test(message),
   reportsGpu: dockerReportsGpu,
   imageListQuery: { all: true, digests: true },
   pullReportProjectionMs: 0,

@@ -2,15 +2,23 @@ import type { EngineDialect } from '../docker/dialect.js';
 
 export const podmanDialect: EngineDialect = {
   engine: 'podman',
-  // Podman's compat API ignores Docker's DeviceRequests and takes a CDI device name instead (it
-  // needs the NVIDIA Container Toolkit's CDI spec on the host).
-  gpuRequest: () => ({
-    Devices: [{ PathOnHost: 'nvidia.com/gpu=all', PathInContainer: '', CgroupPermissions: 'rwm' }],
+  // Podman's compat API ignores Docker's DeviceRequests and takes CDI device names instead (it
+  // needs the NVIDIA Container Toolkit's CDI spec on the host, which names each GPU by its index
+  // and all of them `all`).
+  gpuRequest: (gpus) => ({
+    Devices: (gpus === 'all' ? ['all'] : gpus).map((name) => ({
+      PathOnHost: `nvidia.com/gpu=${name}`,
+      PathInContainer: '',
+      CgroupPermissions: 'rwm',
+    })),
   }),
   // Podman reports no CDI device: neither /libpod/info (libpod/define/info.go@v4.3.1, @v5.8.2) nor
   // its compat /info, whose Runtimes are those containers.conf names, installed or not
   // (pkg/api/handlers/compat/info.go@v4.3.1, @v5.8.2), and a GPU is a CDI device, not a runtime.
   reportsGpu: async () => undefined,
+  // The CDI registry lacks a device name asked for (container-device-interface's cache, as Podman
+  // vendors it).
+  isGpuRefusal: (message) => /unresolvable CDI devices/.test(message),
   // Podman 4 lists digests always and fails on `digests` (with an empty 200 answer, as it does
   // when it has no image).
   imageListQuery: { all: true },

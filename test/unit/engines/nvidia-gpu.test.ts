@@ -26,13 +26,13 @@ const engineReporting = (
   };
 };
 
-/** A rule whose look at this computer answers `hasGpu`, counting the looks. */
-const ruleWithLocalGpu = (hasGpu: boolean) => {
+/** A rule whose look at this computer answers `hasGpu`, counting the looks; `env`: the bridge's (no Slurm job). */
+const ruleWithLocalGpu = (hasGpu: boolean, env: NodeJS.ProcessEnv = {}) => {
   let looked = 0;
   const rule = new GpuRule(async () => {
     looked += 1;
     return hasGpu;
-  });
+  }, env);
   return { rule, looked: () => looked };
 };
 
@@ -43,25 +43,19 @@ describe('the GPU rule of every engine', () => {
     const { rule, looked } = ruleWithLocalGpu(false);
     const first = await rule.apply(apptainer, true);
     expect(first).toEqual({
-      useGpu: false,
       notice: expect.stringContaining('Apptainer containers start without a GPU'),
     });
     expect(first.notice).toContain('No NVIDIA GPU was found on this computer');
-    expect(await rule.apply(apptainer, true)).toEqual({ useGpu: false });
-    expect(await rule.apply(engineReporting(undefined), true)).toMatchObject({
-      useGpu: false,
-      notice: expect.any(String),
-    });
-    expect(await rule.apply(engineReporting(undefined, { name: 'podman' }), false)).toEqual({
-      useGpu: false,
-    });
+    expect(await rule.apply(apptainer, true)).toEqual({});
+    expect(await rule.apply(engineReporting(undefined), true)).toEqual({ notice: expect.any(String) });
+    expect(await rule.apply(engineReporting(undefined, { name: 'podman' }), false)).toEqual({});
     expect(looked()).toBe(2);
   });
 
   it('asks for the GPU on a host with one, without a notice', async () => {
     const { rule } = ruleWithLocalGpu(true);
-    expect(await rule.apply(apptainer, true)).toEqual({ useGpu: true });
-    expect(await rule.apply(apptainer, false)).toEqual({ useGpu: false });
+    expect(await rule.apply(apptainer, true)).toEqual({ gpus: 'all' });
+    expect(await rule.apply(apptainer, false)).toEqual({});
   });
 
   describe('what the engine reports comes before this computer', () => {
@@ -71,8 +65,8 @@ describe('the GPU rule of every engine', () => {
     ])('a %s engine that reports a GPU gets the request, this computer unseen', async (_, place) => {
       const { rule, looked } = ruleWithLocalGpu(false);
       const engine = engineReporting(true, place);
-      expect(await rule.apply(engine, true)).toEqual({ useGpu: true });
-      expect(await rule.apply(engine, true)).toEqual({ useGpu: true });
+      expect(await rule.apply(engine, true)).toEqual({ gpus: 'all' });
+      expect(await rule.apply(engine, true)).toEqual({ gpus: 'all' });
       expect(engine.asked()).toBe(1);
       expect(looked()).toBe(0);
     });
@@ -85,7 +79,7 @@ describe('the GPU rule of every engine', () => {
       for (const hasGpu of [true, false]) {
         const { rule, looked } = ruleWithLocalGpu(hasGpu);
         const decision = await rule.apply(engineReporting(report), true);
-        expect(decision.useGpu).toBe(hasGpu);
+        expect(decision.gpus).toBe(hasGpu ? 'all' : undefined);
         expect(decision.notice).toEqual(
           hasGpu ? undefined : expect.stringContaining('No NVIDIA GPU was found on this computer'),
         );
@@ -97,11 +91,11 @@ describe('the GPU rule of every engine', () => {
       const { rule, looked } = ruleWithLocalGpu(true);
       const engine = engineReporting(false, REMOTE);
       const first = await rule.apply(engine, true);
-      expect(first).toEqual({ useGpu: false, notice: expect.any(String) });
+      expect(first).toEqual({ notice: expect.any(String) });
       expect(first.notice).toMatch(/^Docker at ssh:\/\/lab@gpu-server reports no NVIDIA GPU on its computer/);
       expect(first.notice).toContain('nvidia-ctk runtime configure');
       expect(first.notice).not.toContain('this computer');
-      expect(await rule.apply(engine, true)).toEqual({ useGpu: false });
+      expect(await rule.apply(engine, true)).toEqual({});
       expect(engine.asked()).toBe(1);
       expect(looked()).toBe(0);
     });
@@ -110,11 +104,11 @@ describe('the GPU rule of every engine', () => {
       const { rule, looked } = ruleWithLocalGpu(true);
       const engine = engineReporting(undefined, { name: 'podman', ...REMOTE });
       const first = await rule.apply(engine, true);
-      expect(first.useGpu).toBe(false);
+      expect(first.gpus).toBeUndefined();
       expect(first.notice).toMatch(
         /^Podman at ssh:\/\/lab@gpu-server does not report whether its computer has an NVIDIA GPU/,
       );
-      expect(await rule.apply(engine, true)).toEqual({ useGpu: false });
+      expect(await rule.apply(engine, true)).toEqual({});
       expect(looked()).toBe(0);
     });
 
@@ -125,9 +119,9 @@ describe('the GPU rule of every engine', () => {
       const elsewhere = engineReporting(true, { isRemote: true, location: 'tcp://10.0.0.2:2376' });
       expect((await rule.apply(here, true)).notice).toContain('this computer');
       expect((await rule.apply(there, true)).notice).toContain('ssh://lab@gpu-server');
-      expect(await rule.apply(elsewhere, true)).toEqual({ useGpu: true });
-      expect(await rule.apply(here, true)).toEqual({ useGpu: false });
-      expect(await rule.apply(there, true)).toEqual({ useGpu: false });
+      expect(await rule.apply(elsewhere, true)).toEqual({ gpus: 'all' });
+      expect(await rule.apply(here, true)).toEqual({});
+      expect(await rule.apply(there, true)).toEqual({});
     });
 
     it('an engine that could not answer is asked again at the next run', async () => {
@@ -143,8 +137,65 @@ describe('the GPU rule of every engine', () => {
         },
       };
       await expect(rule.apply(engine, true)).rejects.toThrow('not answering');
-      expect(await rule.apply(engine, true)).toEqual({ useGpu: true });
+      expect(await rule.apply(engine, true)).toEqual({ gpus: 'all' });
       expect(calls).toBe(2);
     });
+  });
+});
+
+describe('inside a Slurm job (SLURM_JOB_ID set)', () => {
+  const JOB = { SLURM_JOB_ID: '123' };
+
+  it.each([
+    ['Docker', engineReporting(false)],
+    ['Podman', engineReporting(undefined, { name: 'podman' })],
+    ['Apptainer', engineReporting('absent', apptainer)],
+  ])("%s on this node is given the job's GPUs, neither the engine nor this node asked", async (_, engine) => {
+    const { rule, looked } = ruleWithLocalGpu(false, { ...JOB, SLURM_JOB_GPUS: '0,2' });
+    expect(await rule.apply(engine, true)).toEqual({ gpus: ['0', '2'] });
+    expect(await rule.apply(engine, true)).toEqual({ gpus: ['0', '2'] });
+    expect(await rule.apply(engine, false)).toEqual({});
+    expect(looked()).toBe(0);
+    expect(engine.asked()).toBe(0);
+  });
+
+  it("a step is given the step's GPUs, not the job's", async () => {
+    const { rule } = ruleWithLocalGpu(true, { ...JOB, SLURM_JOB_GPUS: '0,1,2,3', SLURM_STEP_GPUS: '3' });
+    expect(await rule.apply(engineReporting(true), true)).toEqual({ gpus: ['3'] });
+  });
+
+  it('a job given no GPU gets no request, even on a node with GPUs, and is told once per engine why and what to ask Slurm for', async () => {
+    const { rule, looked } = ruleWithLocalGpu(true, { ...JOB, CUDA_VISIBLE_DEVICES: '0' });
+    const docker = engineReporting(true);
+    const first = await rule.apply(docker, true);
+    expect(first).toEqual({
+      notice:
+        "Slurm job 123 was given no GPU on this node (neither SLURM_STEP_GPUS nor SLURM_JOB_GPUS is set): Docker containers start without a GPU rather than take other jobs' GPUs. Ask for one in the job (`#SBATCH --gres=gpu:1` or `--gpus=1`).",
+    });
+    expect(await rule.apply(docker, true)).toEqual({});
+    expect((await rule.apply(apptainer, true)).notice).toMatch(/^Slurm job 123 .*Apptainer containers start/);
+    expect(await rule.apply(apptainer, true)).toEqual({});
+    expect(docker.asked()).toBe(0);
+    expect(looked()).toBe(0);
+  });
+
+  it('a GPU list it cannot read gets no request, and the notice names the variable and its value', async () => {
+    const { rule } = ruleWithLocalGpu(true, { ...JOB, SLURM_JOB_GPUS: '0-1' });
+    const podman = engineReporting(undefined, { name: 'podman' });
+    expect(await rule.apply(podman, true)).toEqual({
+      notice:
+        "SLURM_JOB_GPUS=0-1 is not a list of GPU indices as Slurm writes it (such as 0,2): Podman containers start without a GPU rather than take GPUs that may not be this job's. Leave SLURM_JOB_GPUS as Slurm set it.",
+    });
+    expect(await rule.apply(podman, true)).toEqual({});
+  });
+
+  it("a remote engine is not this node: the job's GPUs say nothing of it, and its own rule holds", async () => {
+    const { rule, looked } = ruleWithLocalGpu(true, { ...JOB, SLURM_JOB_GPUS: '0,2' });
+    expect(await rule.apply(engineReporting(true, REMOTE), true)).toEqual({ gpus: 'all' });
+    const silent = engineReporting(undefined, { name: 'podman', ...REMOTE });
+    expect((await rule.apply(silent, true)).notice).toMatch(
+      /^Podman at ssh:\/\/lab@gpu-server does not report/,
+    );
+    expect(looked()).toBe(0);
   });
 });

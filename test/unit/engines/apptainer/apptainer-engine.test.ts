@@ -4,11 +4,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApptainerEngine } from '../../../../src/engines/apptainer/apptainer-engine.js';
 import { connectApptainer } from '../../../../src/engines/apptainer/connect-apptainer.js';
 import { parseInstanceList } from '../../../../src/engines/apptainer/instance-list.js';
-import { DEFAULT_GRACE_MS } from '../../../../src/engines/apptainer/process-runner.js';
+import {
+  DEFAULT_GRACE_MS,
+  type ProcessRunner,
+  runProcess,
+} from '../../../../src/engines/apptainer/process-runner.js';
 import { checkProgram } from '../../../../src/engines/apptainer/program.js';
 import type { ContainerSpec } from '../../../../src/engines/container-engine.js';
 import { currentSession } from '../../../../src/leftovers/session.js';
@@ -109,7 +113,6 @@ describe('the Apptainer engine against its source', () => {
     volumes: [],
     isDaemon: true,
     containerArgs: [],
-    useGpu: false,
     asImageUser: false,
     ...extra,
   });
@@ -441,6 +444,54 @@ describe('the Apptainer engine against its source', () => {
       });
       expect(fake.calls.at(-1)).not.toContain('--no-eval');
     }
+  });
+
+  // Issue 17, point 4.
+  describe('in a Slurm job given GPUs', () => {
+    const JOB_ENV = { SLURM_JOB_ID: '123', SLURM_JOB_GPUS: '0,2', CUDA_VISIBLE_DEVICES: '0,1' };
+    afterEach(() => {
+      vi.unstubAllEnvs();
+    });
+
+    it("runs with --nv, and apptainer gets the job's environment unchanged (no GPU variable set, removed or rewritten)", async () => {
+      // The bridge's own environment is this process's.
+      for (const [name, value] of Object.entries(JOB_ENV)) vi.stubEnv(name, value);
+      const bin = join(folder, 'bin');
+      await mkdir(bin, { recursive: true });
+      await writeFile(join(bin, 'apptainer'), '', { mode: 0o755 });
+      fake = new FakeApptainer();
+      /** What a real program started as the engine starts each `--nv` call finds in its environment. */
+      const seen: string[] = [];
+      const runner: ProcessRunner = async (file, args, options) => {
+        if (args.includes('--nv')) {
+          const printed = await runProcess(
+            'sh',
+            ['-c', 'printf "%s|%s|%s" "$SLURM_JOB_ID" "$SLURM_JOB_GPUS" "$CUDA_VISIBLE_DEVICES"'],
+            options,
+          );
+          seen.push(printed.stdout);
+        }
+        return fake.run(file, args, options);
+      };
+      engine = await connectApptainer(
+        { PATH: bin, BST_CONTAINERS_APPTAINER_CACHE: join(folder, 'store'), BST_CONTAINERS_TMPDIR: folder },
+        runner,
+      );
+      await engine.pullImage(parseReference(BUSYBOX), context());
+      const sif = join(folder, 'store', 'localhost_5000_bst_busybox_1-522b3392.sif');
+      await engine.runContainer(daemon('bst_gpu', { gpus: ['0', '2'] }), context());
+      expect(fake.calls.at(-1)).toEqual(['-q', 'instance', 'start', '--nv', sif, 'bst_gpu']);
+      await engine.runContainer(
+        { ...daemon('bst_gpu_run', { gpus: ['0', '2'] }), isDaemon: false },
+        context(),
+      );
+      expect(fake.calls.at(-1)).toEqual(['-q', 'run', '--no-eval', '--nv', sif]);
+      // Nothing added for these calls, and the bridge's environment passed on whole.
+      expect(fake.envs.slice(-2)).toEqual([{}, {}]);
+      expect(seen).toEqual(['123|0,2|0,1', '123|0,2|0,1']);
+      await engine.runContainer(daemon('bst_no_gpu'), context());
+      expect(fake.calls.at(-1)).not.toContain('--nv');
+    });
   });
 
   // Point 9.
