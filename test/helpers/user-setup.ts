@@ -12,7 +12,7 @@ import {
 
 /**
  * The test user's copy of what it runs: the bundle and the TypeScript client (dist/*.js), the shim,
- * test/matlab, the Python client, the pinned Node and the
+ * test/matlab, test/slurm (a job array's task), the Python client, the pinned Node and the
  * saved images, readable by everyone and writable by root alone. The checkout may sit where the
  * user cannot read (under /root), as the user's own unzipped copy would not.
  */
@@ -21,10 +21,11 @@ const copyForTheUser = async () => {
   for (const entry of await readdir(`${repoRoot}dist`, { withFileTypes: true }))
     if (entry.isFile() && entry.name.endsWith('.js'))
       await copyFile(`${repoRoot}dist/${entry.name}`, `${userCopy}/dist/${entry.name}`);
-  for (const folder of ['matlab', 'test/matlab', 'clients/python', 'images'])
+  for (const folder of ['matlab', 'test/matlab', 'test/slurm', 'clients/python', 'images'])
     await rm(`${userCopy}/${folder}`, { recursive: true, force: true });
   await cp(`${repoRoot}matlab`, `${userCopy}/matlab`, { recursive: true });
   await cp(`${repoRoot}test/matlab`, `${userCopy}/test/matlab`, { recursive: true });
+  await cp(`${repoRoot}test/slurm`, `${userCopy}/test/slurm`, { recursive: true });
   await cp(`${repoRoot}clients/python`, `${userCopy}/clients/python`, { recursive: true });
   await cp(`${runtimeDir}/images`, userImagesDir, { recursive: true });
   await mkdir(`${userCopy}/node/bin`, { recursive: true });
