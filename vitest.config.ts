@@ -92,6 +92,7 @@ const sshSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'tes
 // On the tests' own one-node Slurm cluster (test/helpers/slurm-setup.ts starts it, and stops it
 // afterwards), as the test user, whose jobs run the bridge.
 const onSlurm = ['test/integration/slurm/**/*.test.ts'];
+const onSlurmPerEngine = ['test/integration/slurm/srun.test.ts'];
 const slurmSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'test/helpers/slurm-setup.ts'];
 
 export default defineConfig({
@@ -194,6 +195,17 @@ export default defineConfig({
           name: 'slurm',
           include: onSlurm,
           env: { BST_TEST_USER: '1' },
+          ...integration,
+          globalSetup: slurmSetup,
+        },
+      },
+      {
+        test: {
+          // The suites of one engine again on Podman (the cluster's own and the job array's, which
+          // covers both engines, once is enough).
+          name: 'slurm-podman',
+          include: onSlurmPerEngine,
+          env: { BST_TEST_USER: '1', BST_TEST_ENGINE: 'podman', BST_CONTAINERS_ENGINE: 'podman' },
           ...integration,
           globalSetup: slurmSetup,
         },

@@ -27,5 +27,6 @@ npx vitest run --project docker-ssh
 npx vitest run --project podman-ssh
 # Through srun on a one-node Slurm cluster of the tests' own (scripts/slurm.sh), started and stopped by the project.
 npx vitest run --project slurm
+npx vitest run --project slurm-podman
 # The suites once more against this machine's single executable, on Docker.
 npx vitest run --project docker-binary
