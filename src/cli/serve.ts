@@ -1,10 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { currentSlurmJob } from '../leftovers/slurm-job.js';
 import { LineIntake } from '../protocol/line-intake.js';
 import { startServer } from '../protocol/server.js';
 import { EXIT_GRACE_MS } from '../protocol/shutdown-timing.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { NdjsonReader } from '../transport/ndjson-reader.js';
 import { NdjsonWriter } from '../transport/ndjson-writer.js';
+import { jobEnding } from './job-end.js';
 import { createRuntime } from './runtime.js';
 
 const INTERNAL_FAULT_EXIT_CODE = 70;
@@ -38,7 +40,7 @@ export const serve = async (verbose: boolean): Promise<void> => {
   };
   process.on('uncaughtException', onFault);
   process.on('unhandledRejection', onFault);
-  process.stdout.on('error', () => process.exit(0));
+  const inJob = currentSlurmJob() !== undefined;
   // Once: a second caller would find the engines already closing and exit before they are closed.
   let exiting = false;
   const exit = () => {
@@ -47,14 +49,25 @@ export const serve = async (verbose: boolean): Promise<void> => {
     setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
     void closed.then(() => runtime.engines.close()).finally(() => process.exit(0));
   };
+  const endOfJob = jobEnding({
+    engines: runtime.engines,
+    log,
+    endInput: () => reader.end(),
+    answered: closed,
+    faulted: () => faulted,
+  });
+  /** SIGTERM (scancel, the time limit), SIGHUP, or a client that no longer reads: time is short. */
+  const stop = inJob ? () => endOfJob(true) : exit;
   // A Ctrl+C typed in the client's terminal (MATLAB's, Octave's) reaches its whole process group:
   // the client cancels its call itself, and the bridge stays for the next one.
   process.on('SIGINT', () =>
     log.debug('SIGINT ignored: clients cancel calls, and closing stdin ends the bridge'),
   );
-  process.stdin.on('close', exit);
-  process.on('SIGTERM', exit);
-  process.on('SIGHUP', exit);
+  process.stdin.on('close', inJob ? () => endOfJob(false) : exit);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  process.stdout.on('error', inJob ? stop : () => process.exit(0));
   await closed;
-  exit();
+  if (inJob) endOfJob(false);
+  else exit();
 };

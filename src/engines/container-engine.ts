@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SessionJudge } from '../leftovers/session-judge.js';
 import type { ImageSpec } from '../registry/image-spec.js';
 import type { ImageReference } from '../registry/reference.js';
 import type { EngineName } from '../shared/engine-names.js';
@@ -80,6 +81,11 @@ export interface ContainerEngine {
   stopContainer(containerName: string, isForced: boolean): Promise<void>;
   removeImage(image: ImageSpec, isForced: boolean): Promise<void>;
   /** Engines whose containers carry labels: removes those of bridges that no longer run. */
-  pruneContainers?(dryRun: boolean): Promise<string[]>;
+  pruneContainers?(dryRun: boolean, judge: SessionJudge): Promise<string[]>;
+  /**
+   * Removes, forced and all at once, every container (instance) this bridge process started and
+   * that still exists, daemons included: its Slurm job is ending. Answers their names.
+   */
+  removeStarted(): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -54,6 +54,12 @@ export class EngineSelector {
     }
   }
 
+  /** The engines found so far, waiting for those still being connected to (a failed one is left out). */
+  async connected(): Promise<ContainerEngine[]> {
+    const engines = await Promise.allSettled(this.engines.values());
+    return engines.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  }
+
   async close(): Promise<void> {
     const engines = await Promise.allSettled(this.engines.values());
     this.engines.clear();

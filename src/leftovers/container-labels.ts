@@ -1,6 +1,8 @@
 import { ownUid } from '../shared/user-places.js';
 import { CONTAINER_LABELS_FORMAT, readsFormat } from './format.js';
-import { currentSession, sessionState } from './session.js';
+import { currentSession } from './session.js';
+import { SessionJudge } from './session-judge.js';
+import { currentSlurmJob, readSlurmJob, type SlurmJob } from './slurm-job.js';
 
 /** Marks what the bridge creates, so leftovers can be found and nothing else is touched. */
 const OWNER_LABEL = 'org.brainstorm.bst-containers';
@@ -14,23 +16,49 @@ const SESSION_LABEL = 'org.brainstorm.bst-containers.session';
 const USER_LABEL = 'org.brainstorm.bst-containers.user';
 /** Absent on containers of bridges that predate it: they are format 1. */
 const FORMAT_LABEL = 'org.brainstorm.bst-containers.format';
+/**
+ * The Slurm job the bridge ran in, and its cluster: on an engine several nodes share, `prune`
+ * asks squeue whether that job is over, where the process check cannot see another node's bridge.
+ * Absent outside a job. New fields an older bridge may ignore: the format stays 1.
+ */
+const SLURM_JOB_LABEL = 'org.brainstorm.bst-containers.slurm-job';
+const SLURM_CLUSTER_LABEL = 'org.brainstorm.bst-containers.slurm-cluster';
 
 /** The engine-side filter for containers the bridge created, of any format. */
 export const OWNER_FILTER = `${OWNER_LABEL}=${OWNER_VALUE}`;
+
+/** The engine-side filter for the containers this bridge process created. */
+export const sessionFilter = (): string => `${SESSION_LABEL}=${currentSession()}`;
+
+const jobLabels = (job: SlurmJob | undefined): Record<string, string> => ({
+  ...(job ? { [SLURM_JOB_LABEL]: job.id } : {}),
+  ...(job?.cluster ? { [SLURM_CLUSTER_LABEL]: job.cluster } : {}),
+});
 
 export const ownerLabels = (): Record<string, string> => ({
   [OWNER_LABEL]: OWNER_VALUE,
   [SESSION_LABEL]: currentSession(),
   [FORMAT_LABEL]: String(CONTAINER_LABELS_FORMAT),
   ...(ownUid() === undefined ? {} : { [USER_LABEL]: String(ownUid()) }),
+  ...jobLabels(currentSlurmJob()),
 });
 
-/**
- * Whether a container with these labels is a leftover: created by a bridge that no longer runs,
- * in a format this bridge reads (a newer bridge's container is left alone, whatever its session).
- */
-export const isLeftoverContainer = (labels: Record<string, string> | null | undefined): boolean =>
+type Labels = Record<string, string> | null | undefined;
+
+/** Created by a bridge of this user, in a format this bridge reads (a newer bridge's is left alone). */
+const isOwnKnownContainer = (labels: Labels): labels is Record<string, string> =>
   labels?.[OWNER_LABEL] === OWNER_VALUE &&
   readsFormat(labels[FORMAT_LABEL], CONTAINER_LABELS_FORMAT) &&
-  (labels[USER_LABEL] === undefined || labels[USER_LABEL] === String(ownUid())) &&
-  sessionState(labels[SESSION_LABEL]) === 'dead';
+  (labels[USER_LABEL] === undefined || labels[USER_LABEL] === String(ownUid()));
+
+/** Created by this very bridge process. */
+export const isOwnSessionContainer = (labels: Labels): boolean =>
+  isOwnKnownContainer(labels) && labels[SESSION_LABEL] === currentSession();
+
+/** Whether a container with these labels is a leftover: one of ours whose bridge no longer runs. */
+export const isLeftoverContainer = async (labels: Labels, judge = new SessionJudge()): Promise<boolean> =>
+  isOwnKnownContainer(labels) &&
+  (await judge.state(
+    labels[SESSION_LABEL],
+    readSlurmJob(labels[SLURM_JOB_LABEL], labels[SLURM_CLUSTER_LABEL]),
+  )) === 'dead';

@@ -34,9 +34,15 @@ export const currentSession = (): string => {
   return current;
 };
 
+const SESSION = /^(.+)\/(\d+)\/(\d+|-)$/;
+
+/** Whether `session` is of a bridge on this host: its PID is one of this host's processes. */
+export const isThisHost = (session: string | undefined): boolean =>
+  SESSION.exec(session ?? '')?.[1] === hostname();
+
 /** Whether the bridge that wrote `session` still runs; another host's sessions cannot be told. */
 export const sessionState = (session: string | undefined): SessionState => {
-  const match = /^(.+)\/(\d+)\/(\d+|-)$/.exec(session ?? '');
+  const match = SESSION.exec(session ?? '');
   if (!match || match[1] !== hostname()) return 'unknown';
   const pid = Number(match[2]);
   if (match[3] === '-') return hasProcess(pid) ? 'alive' : 'dead';

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ownUid } from '../shared/user-places.js';
 import { readsFormat, TEMP_MARK_FORMAT } from './format.js';
-import { currentSession, sessionState } from './session.js';
+import { currentSession, isThisHost } from './session.js';
+import { SessionJudge } from './session-judge.js';
+import { currentSlurmJob, readSlurmJob, type SlurmJob } from './slurm-job.js';
 
 /** Every temporary folder the bridge makes starts with this and holds a MARK_FILE. */
 export const TEMP_PREFIX = 'bst-containers-';
@@ -14,14 +16,24 @@ interface TempMark {
   session: string;
   /** A process the folder belongs to (a private Podman service), ended with it. */
   servicePid?: number;
+  /** The bridge's Slurm job: a SIF store's scratch on a shared file system is judged by it from another node. */
+  slurmJob?: SlurmJob;
 }
 
 /** Records which bridge owns `folder`, so that `prune` can tell a leftover from work in progress. */
-export const markTempFolder = (folder: string, servicePid?: number): Promise<void> =>
-  writeFile(
+export const markTempFolder = (folder: string, servicePid?: number): Promise<void> => {
+  const job = currentSlurmJob();
+  return writeFile(
     join(folder, MARK_FILE),
-    JSON.stringify({ format: TEMP_MARK_FORMAT, session: currentSession(), servicePid }),
+    JSON.stringify({
+      format: TEMP_MARK_FORMAT,
+      session: currentSession(),
+      servicePid,
+      ...(job ? { slurmJob: job.id } : {}),
+      ...(job?.cluster ? { slurmCluster: job.cluster } : {}),
+    }),
   );
+};
 
 /** Whether the folder is this user's: a shared temp folder holds other users' too, not theirs to remove. */
 const isOwn = (folder: string): boolean => {
@@ -37,10 +49,12 @@ const isOwn = (folder: string): boolean => {
 const readMark = (folder: string): TempMark | undefined => {
   try {
     const mark = JSON.parse(readFileSync(join(folder, MARK_FILE), 'utf8'));
-    const { format, session, servicePid } = mark ?? {};
+    const { format, session, servicePid, slurmJob, slurmCluster } = mark ?? {};
     if (!readsFormat(format, TEMP_MARK_FORMAT) || typeof session !== 'string') return undefined;
-    if (servicePid === undefined) return { session };
-    return Number.isInteger(servicePid) && servicePid > 0 ? { session, servicePid } : undefined;
+    const job = readSlurmJob(slurmJob, slurmCluster);
+    const read: TempMark = job ? { session, slurmJob: job } : { session };
+    if (servicePid === undefined) return read;
+    return Number.isInteger(servicePid) && servicePid > 0 ? { ...read, servicePid } : undefined;
   } catch {
     return undefined;
   }
@@ -88,7 +102,11 @@ export interface TempLeftovers {
 }
 
 /** Finds (and unless `dryRun`, removes) the temporary folders of bridges that no longer run. */
-export const pruneTempFolders = async (roots: string[], dryRun: boolean): Promise<TempLeftovers> => {
+export const pruneTempFolders = async (
+  roots: string[],
+  dryRun: boolean,
+  judge = new SessionJudge(),
+): Promise<TempLeftovers> => {
   const found: TempLeftovers = { folders: [], servicePids: [] };
   for (const root of new Set(roots)) {
     let names: string[];
@@ -101,12 +119,13 @@ export const pruneTempFolders = async (roots: string[], dryRun: boolean): Promis
       const folder = join(root, name);
       if (!isOwn(folder)) continue;
       const mark = readMark(folder);
-      if (!mark || sessionState(mark.session) !== 'dead') continue;
+      if (!mark || (await judge.state(mark.session, mark.slurmJob)) !== 'dead') continue;
       found.folders.push(folder);
-      if (mark.servicePid && commandLine(mark.servicePid).includes(folder))
-        found.servicePids.push(mark.servicePid);
+      // Another node's service is not this node's process of that PID.
+      const servicePid = isThisHost(mark.session) ? mark.servicePid : undefined;
+      if (servicePid && commandLine(servicePid).includes(folder)) found.servicePids.push(servicePid);
       if (dryRun) continue;
-      if (mark.servicePid) await stopService(mark.servicePid, folder);
+      if (servicePid) await stopService(servicePid, folder);
       await rm(folder, { recursive: true, force: true });
     }
   }

@@ -28,6 +28,8 @@ export class NdjsonReader extends AbstractMessageReader {
   private readonly sizes = new WeakMap<Message, number>();
   private waiting = 0;
   private waitingBytes = 0;
+  private ended = false;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly input: Readable,
@@ -56,13 +58,24 @@ export class NdjsonReader extends AbstractMessageReader {
     this.input.on('data', onData);
     this.input.on('end', onEnd);
     this.input.on('error', onError);
-    return {
-      dispose: () => {
-        this.input.off('data', onData);
-        this.input.off('end', onEnd);
-        this.input.off('error', onError);
-      },
+    this.stopListening = () => {
+      this.input.off('data', onData);
+      this.input.off('end', onEnd);
+      this.input.off('error', onError);
     };
+    return { dispose: this.stopListening };
+  }
+
+  /**
+   * Reads nothing more, as if the input had ended: the bridge is going down while its client
+   * may still write (a Slurm job ends). A line not yet whole is dropped.
+   */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stopListening?.();
+    this.input.pause();
+    this.fireClose();
   }
 
   /**
@@ -85,7 +98,12 @@ export class NdjsonReader extends AbstractMessageReader {
     this.sizes.delete(message);
     this.waiting--;
     this.waitingBytes -= bytes;
-    if (this.input.isPaused() && this.waiting < HIGH_MESSAGES / 2 && this.waitingBytes < HIGH_BYTES / 2)
+    if (
+      !this.ended &&
+      this.input.isPaused() &&
+      this.waiting < HIGH_MESSAGES / 2 &&
+      this.waitingBytes < HIGH_BYTES / 2
+    )
       this.input.resume();
   }
 }

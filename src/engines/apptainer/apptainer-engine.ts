@@ -1,4 +1,5 @@
 import { basename, join } from 'node:path';
+import { newInstanceRecord } from '../../leftovers/sif-store-records.js';
 import { type ImageSpec, withSha256 } from '../../registry/image-spec.js';
 import {
   DEFAULT_TAG,
@@ -78,6 +79,8 @@ export class ApptainerEngine implements ContainerEngine {
   /** Apptainer runs here, as the bridge's child. */
   readonly isRemote = false;
   readonly store: SifStore;
+  /** Instances this bridge started: what it stops when its Slurm job ends. */
+  private readonly started = new Set<string>();
 
   constructor(
     readonly location: string,
@@ -276,12 +279,24 @@ export class ApptainerEngine implements ContainerEngine {
 
   async stopContainer(containerName: string, isForced: boolean): Promise<void> {
     const result = await this.run(this.location, instanceStopCommand(containerName, isForced));
+    this.started.delete(containerName);
     await this.store.forgetInstance(containerName);
     if (result.exitCode !== 0) {
       if (/no instance found/i.test(result.stderr))
         throw containerNotFound(containerName, engineMessage(result));
       throw refused(`Could not stop instance ${containerName}`, result);
     }
+  }
+
+  /**
+   * The instances this bridge started and did not stop, stopped forced and together. Kept in
+   * memory: records are by name in a store several nodes may share, and another node's bridge
+   * may have taken a record's name.
+   */
+  async removeStarted(): Promise<string[]> {
+    const names = [...this.started];
+    await Promise.all(names.map((name) => this.stopContainer(name, true).catch(() => {})));
+    return names;
   }
 
   async close(): Promise<void> {}
@@ -307,7 +322,8 @@ export class ApptainerEngine implements ContainerEngine {
         throw nameInUse(containerName, engineMessage(result));
       throw refused(`Could not start instance ${containerName}`, result);
     }
-    await this.store.saveInstance({ name: containerName, imageSha: sif.sha256, volumes });
+    this.started.add(containerName);
+    await this.store.saveInstance(newInstanceRecord({ name: containerName, imageSha: sif.sha256, volumes }));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { SessionJudge } from '../../leftovers/session-judge.js';
 import type { ImageSpec } from '../../registry/image-spec.js';
 import type { ImageReference } from '../../registry/reference.js';
 import { engineNotAnswering, engineRefused, isConnectionCut } from '../../shared/failures.js';
@@ -19,7 +20,7 @@ import { execInContainer } from './exec.js';
 import { listImages } from './image-list.js';
 import { removeImage, tagImage } from './image-names.js';
 import { loadArchive, loadImage } from './load-image.js';
-import { pruneContainers } from './prune-containers.js';
+import { pruneContainers, removeSessionContainers } from './prune-containers.js';
 import { pullImage } from './pull-image.js';
 import { runContainer } from './run-container.js';
 
@@ -148,8 +149,12 @@ export class DockerEngine implements ContainerEngine {
     return this.guard(() => removeImage(this.api, this.name, image, isForced));
   }
 
-  pruneContainers(dryRun: boolean): Promise<string[]> {
-    return this.guard(() => pruneContainers(this.api, dryRun));
+  pruneContainers(dryRun: boolean, judge: SessionJudge): Promise<string[]> {
+    return this.guard(() => pruneContainers(this.api, dryRun, judge));
+  }
+
+  removeStarted(): Promise<string[]> {
+    return this.guard(() => removeSessionContainers(this.api));
   }
 
   /**

@@ -1,8 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLeftoverContainer, ownerLabels } from '../../../src/leftovers/container-labels.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  isLeftoverContainer,
+  isOwnSessionContainer,
+  ownerLabels,
+} from '../../../src/leftovers/container-labels.js';
+import { SessionJudge } from '../../../src/leftovers/session-judge.js';
 import { repoRoot } from '../../helpers/paths.js';
 import {
   endedSession,
@@ -21,7 +26,7 @@ const todaysLabels = (parts: SessionParts) =>
     ),
   ) as Record<string, string>;
 
-describe('container labels', () => {
+describe('container labels', async () => {
   let ended: SessionParts & { session: string };
   let running: ChildProcess;
   let live: SessionParts & { session: string };
@@ -37,7 +42,11 @@ describe('container labels', () => {
     running.kill('SIGKILL');
   });
 
-  it('labels a container with its owner, this process as its session, and format 1', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('labels a container with its owner, this process as its session, and format 1', async () => {
     expect(ownerLabels()).toEqual({
       'org.brainstorm.bst-containers': 'owner',
       'org.brainstorm.bst-containers.session': sessionOf(process.pid).session,
@@ -46,43 +55,81 @@ describe('container labels', () => {
     });
   });
 
-  it("another user's container of a bridge that no longer runs: left alone", () => {
+  it("another user's container of a bridge that no longer runs: left alone", async () => {
     const labels = { ...todaysLabels(ended), 'org.brainstorm.bst-containers.format': '1' };
     expect(
-      isLeftoverContainer({ ...labels, 'org.brainstorm.bst-containers.user': String(process.getuid?.()) }),
+      await isLeftoverContainer({
+        ...labels,
+        'org.brainstorm.bst-containers.user': String(process.getuid?.()),
+      }),
     ).toBe(true);
-    expect(isLeftoverContainer({ ...labels, 'org.brainstorm.bst-containers.user': '4242' })).toBe(false);
+    expect(await isLeftoverContainer({ ...labels, 'org.brainstorm.bst-containers.user': '4242' })).toBe(
+      false,
+    );
   });
 
-  it("today's labels (no format) of a bridge that no longer runs: a leftover", () => {
+  it("today's labels (no format) of a bridge that no longer runs: a leftover", async () => {
     expect(todaysLabels(ended)).toEqual({
       'org.brainstorm.bst-containers': 'owner',
       'org.brainstorm.bst-containers.session': ended.session,
     });
-    expect(isLeftoverContainer(todaysLabels(ended))).toBe(true);
+    expect(await isLeftoverContainer(todaysLabels(ended))).toBe(true);
   });
 
-  it('format 1 labels of a bridge that no longer runs: a leftover', () => {
-    expect(isLeftoverContainer({ ...todaysLabels(ended), 'org.brainstorm.bst-containers.format': '1' })).toBe(
-      true,
-    );
+  it('format 1 labels of a bridge that no longer runs: a leftover', async () => {
+    expect(
+      await isLeftoverContainer({ ...todaysLabels(ended), 'org.brainstorm.bst-containers.format': '1' }),
+    ).toBe(true);
   });
 
-  it('a newer format is left alone, even of a bridge that no longer runs', () => {
+  it('a newer format is left alone, even of a bridge that no longer runs', async () => {
     for (const format of ['2', '17', 'v2', ''])
       expect(
-        isLeftoverContainer({ ...todaysLabels(ended), 'org.brainstorm.bst-containers.format': format }),
+        await isLeftoverContainer({ ...todaysLabels(ended), 'org.brainstorm.bst-containers.format': format }),
       ).toBe(false);
   });
 
-  it("a running bridge's, another host's, or no owner: not a leftover", () => {
-    expect(isLeftoverContainer(todaysLabels(live))).toBe(false);
-    expect(isLeftoverContainer(todaysLabels({ ...ended, host: `not-${ended.host}` }))).toBe(false);
-    expect(isLeftoverContainer({ 'org.brainstorm.bst-containers.session': ended.session })).toBe(false);
-    expect(isLeftoverContainer({ ...todaysLabels(ended), 'org.brainstorm.bst-containers': 'someone' })).toBe(
+  it("a running bridge's, another host's, or no owner: not a leftover", async () => {
+    expect(await isLeftoverContainer(todaysLabels(live))).toBe(false);
+    expect(await isLeftoverContainer(todaysLabels({ ...ended, host: `not-${ended.host}` }))).toBe(false);
+    expect(await isLeftoverContainer({ 'org.brainstorm.bst-containers.session': ended.session })).toBe(false);
+    expect(
+      await isLeftoverContainer({ ...todaysLabels(ended), 'org.brainstorm.bst-containers': 'someone' }),
+    ).toBe(false);
+    expect(await isLeftoverContainer(null)).toBe(false);
+    expect(await isLeftoverContainer(undefined)).toBe(false);
+  });
+
+  it('inside a Slurm job, also labels it with the job and its cluster', () => {
+    vi.stubEnv('SLURM_JOB_ID', '4242');
+    vi.stubEnv('SLURM_CLUSTER_NAME', 'bst-test');
+    expect(ownerLabels()).toEqual({
+      'org.brainstorm.bst-containers': 'owner',
+      'org.brainstorm.bst-containers.session': sessionOf(process.pid).session,
+      'org.brainstorm.bst-containers.format': '1',
+      'org.brainstorm.bst-containers.user': String(process.getuid?.()),
+      'org.brainstorm.bst-containers.slurm-job': '4242',
+      'org.brainstorm.bst-containers.slurm-cluster': 'bst-test',
+    });
+  });
+
+  it("another host's container of a job: a leftover once squeue says the job is over", async () => {
+    const labels = {
+      ...todaysLabels({ ...ended, host: `not-${ended.host}` }),
+      'org.brainstorm.bst-containers.slurm-job': '7',
+    };
+    const says = (stdout: string) => new SessionJudge(async () => ({ exitCode: 0, stdout, stderr: '' }), {});
+    expect(await isLeftoverContainer(labels, says('7 COMPLETED\n'))).toBe(true);
+    expect(await isLeftoverContainer(labels, says('7 RUNNING\n'))).toBe(false);
+    expect(await isLeftoverContainer(labels, new SessionJudge(async () => undefined, {}))).toBe(false);
+  });
+
+  it("this bridge's own containers: its session, its user", () => {
+    expect(isOwnSessionContainer(ownerLabels())).toBe(true);
+    expect(isOwnSessionContainer(todaysLabels(live))).toBe(false);
+    expect(isOwnSessionContainer({ ...ownerLabels(), 'org.brainstorm.bst-containers.user': '4242' })).toBe(
       false,
     );
-    expect(isLeftoverContainer(null)).toBe(false);
-    expect(isLeftoverContainer(undefined)).toBe(false);
+    expect(isOwnSessionContainer(null)).toBe(false);
   });
 });

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SessionJudge } from '../../../src/leftovers/session-judge.js';
 import { markTempFolder, pruneTempFolders } from '../../../src/leftovers/temp-folders.js';
 import { repoRoot } from '../../helpers/paths.js';
 import { isRunning } from '../../helpers/processes.js';
@@ -52,6 +53,7 @@ describe('temporary folders', () => {
   });
 
   afterEach(() => {
+    vi.unstubAllEnvs();
     for (const service of services.splice(0)) service.kill('SIGKILL');
     rmSync(root, { recursive: true, force: true });
   });
@@ -160,5 +162,41 @@ describe('temporary folders', () => {
     writeFileSync(join(otherName, MARK), `{"session":"${ended.session}"}`);
     expect(await pruneTempFolders([root], false)).toEqual({ folders: [], servicePids: [] });
     for (const folder of [...kept, otherName]) expect(existsSync(folder)).toBe(true);
+  });
+
+  it('inside a Slurm job, the mark names the job and its cluster', async () => {
+    vi.stubEnv('SLURM_JOB_ID', '4242');
+    vi.stubEnv('SLURM_CLUSTER_NAME', 'bst-test');
+    const scratch = folderWith('bst-containers-scratch-x');
+    await markTempFolder(scratch);
+    expect(JSON.parse(readFileSync(join(scratch, MARK), 'utf8'))).toEqual({
+      format: 1,
+      session: sessionOf(process.pid).session,
+      slurmJob: '4242',
+      slurmCluster: 'bst-test',
+    });
+  });
+
+  it("another host's folder of a job that is over: removed, and no PID of this host is signalled", async () => {
+    const folder = join(root, 'bst-containers-scratch-elsewhere');
+    // A process of this host under the PID the other host's mark names: not that host's service.
+    const { service } = await startService(folder, 'exit');
+    services.push(service);
+    const mark = (job: string) =>
+      `{"format":1,"session":"not-${ended.host}/${service.pid}/1","servicePid":${service.pid},"slurmJob":"${job}"}`;
+    folderWith('bst-containers-scratch-elsewhere', mark('7'));
+    const running = folderWith('bst-containers-scratch-running', mark('8'));
+    const judge = new SessionJudge(
+      async (_, args) => ({
+        exitCode: 0,
+        stdout: args.includes('7') ? '7 COMPLETED\n' : '8 RUNNING\n',
+        stderr: '',
+      }),
+      {},
+    );
+    expect(await pruneTempFolders([root], false, judge)).toEqual({ folders: [folder], servicePids: [] });
+    expect(existsSync(folder)).toBe(false);
+    expect(existsSync(running)).toBe(true);
+    expect(isRunning(service.pid as number)).toBe(true);
   });
 });

@@ -607,6 +607,34 @@ describe('the Apptainer engine against its source', () => {
     await expect(engine.getContainerInfo('bst_a')).rejects.toMatchObject({ code: -32010 });
   });
 
+  it('at the end of a Slurm job, stops forced the instances it started and still has, and only those', async () => {
+    await engine.pullImage(parseReference(BUSYBOX), context());
+    await engine.runContainer(daemon('bst_kept'), context());
+    await engine.runContainer(daemon('bst_stopped'), context());
+    await engine.stopContainer('bst_stopped', true);
+    // Another bridge's instance, on the same host.
+    const other = await connect('apptainer 1.5.3');
+    await other.runContainer(daemon('bst_other'), context());
+    fake.calls.length = 0;
+    expect(await other.removeStarted()).toEqual(['bst_other']);
+    expect(fake.calls).toEqual([['-q', 'instance', 'stop', '-F', 'bst_other']]);
+    expect(await other.removeStarted()).toEqual([]);
+    expect(existsSync(join(folder, 'store', 'instances', 'bst_other.json'))).toBe(false);
+  });
+
+  it('records with each instance the bridge that started it, and its Slurm job', async () => {
+    vi.stubEnv('SLURM_JOB_ID', '4242');
+    vi.stubEnv('SLURM_CLUSTER_NAME', 'bst-test');
+    try {
+      await engine.pullImage(parseReference(BUSYBOX), context());
+      await engine.runContainer(daemon('bst_job'), context());
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    const record = JSON.parse(readFileSync(join(folder, 'store', 'instances', 'bst_job.json'), 'utf8'));
+    expect(record).toMatchObject({ session: currentSession(), slurmJob: '4242', slurmCluster: 'bst-test' });
+  });
+
   it('removes a SIF by name or ID, refusing one an instance uses unless forced', async () => {
     await engine.pullImage(parseReference(BUSYBOX), context());
     await engine.runContainer(daemon('bst_x', { image: parseImageSpec(BUSYBOX_SIF_SHA) }), context());
