@@ -67,6 +67,9 @@ export const serve = async (verbose: boolean): Promise<void> => {
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
   process.stdout.on('error', inJob ? stop : () => process.exit(0));
+  // A client that is gone takes the bridge's stderr with it: what is logged after is lost, and the
+  // bridge goes on ending (a write error would otherwise be a fault, and skip a job's removals).
+  process.stderr.on('error', () => {});
   await closed;
   if (inJob) endOfJob(false);
   else exit();
