@@ -14,3 +14,9 @@ export const STALL_SECONDS = 2;
 
 /** How long a wait for what a test set off may last before the test gives up: a hang, not a measure. */
 export const GIVE_UP_MS = 30_000;
+
+/**
+ * README ("Slurm"): inside a job, once ended (SIGTERM, its client gone), the bridge removes what it
+ * started and exits within 3 s, before Slurm's SIGKILL.
+ */
+export const JOB_END_WITHIN_MS = 3000;
