@@ -92,7 +92,11 @@ const sshSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'tes
 // On the tests' own one-node Slurm cluster (test/helpers/slurm-setup.ts starts it, and stops it
 // afterwards), as the test user, whose jobs run the bridge.
 const onSlurm = ['test/integration/slurm/**/*.test.ts'];
-const onSlurmPerEngine = ['test/integration/slurm/srun.test.ts'];
+const onSlurmPerEngine = [
+  'test/integration/slurm/srun.test.ts',
+  'test/integration/slurm/job-end.test.ts',
+  'test/integration/slurm/job-prune.test.ts',
+];
 const slurmSetup = [...integration.globalSetup, 'test/helpers/user-setup.ts', 'test/helpers/slurm-setup.ts'];
 
 export default defineConfig({
