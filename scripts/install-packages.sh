@@ -5,13 +5,14 @@
 # win-x64 executables (the `wine` package only adds wrapper scripts around that loader, which the
 # tests call directly), OpenSSH's server and client for the remote test host (scripts/start-ssh-host.sh),
 # openssl for the TLS tests' certificates, and munge with Slurm's controller, node daemon and commands
-# for the tests' one-node cluster (scripts/slurm.sh).
+# for the tests' one-node cluster (scripts/slurm.sh), and for the registry, proxy and CA tests
+# (scripts/start-network-peers.sh) apache2-utils' htpasswd and tinyproxy.
 set -euo pipefail
 
 PACKAGES=(docker.io docker-registry busybox-static iptables ca-certificates curl procps iproute2 octave default-jre-headless podman catatonit uidmap slirp4netns fuse-overlayfs
-  zip unzip qemu-user libc6-arm64-cross libstdc++6-arm64-cross wine64 openssh-server openssh-client openssl)
+  zip unzip qemu-user libc6-arm64-cross libstdc++6-arm64-cross wine64 openssh-server openssh-client openssl apache2-utils)
 # Installed apart, with no service allowed to start: see below.
-DAEMONS=(munge slurmctld slurmd slurm-client)
+DAEMONS=(munge slurmctld slurmd slurm-client tinyproxy)
 missing_of() { # packages...: those not installed
   local package
   for package in "$@"; do
@@ -37,7 +38,8 @@ apt_install() { apt-get install -y -qq --no-install-recommends "$@" >/dev/null; 
 [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 [ ${#missing_daemons[@]} -eq 0 ] && exit 0
 
-# The tests run munge and Slurm of their own (scripts/slurm.sh: own key, socket, ports and state).
+# The tests run munge and Slurm of their own (scripts/slurm.sh: own key, socket, ports and state),
+# and a tinyproxy of their own (scripts/start-network-peers.sh: own configuration, port and log).
 # The packages' scripts would start the machine's munged (with the key its postinst makes) and
 # slurmctld and slurmd through invoke-rc.d, which asks policy-rc.d first: for the time of this
 # install it denies every start (a policy-rc.d already there is put back afterwards). Then none of
@@ -57,6 +59,6 @@ chmod 0755 "$policy"
 apt_install "${missing_daemons[@]}"
 restore_policy
 trap - EXIT
-for service in munge slurmctld slurmd; do
+for service in munge slurmctld slurmd tinyproxy; do
   if printf '%s\n' "${missing_daemons[@]}" | grep -qx "$service"; then update-rc.d "$service" disable >/dev/null 2>&1; fi
 done

@@ -1,7 +1,7 @@
 import { type Readable, Transform } from 'node:stream';
 import { BridgeError } from '../shared/bridge-error.js';
-import { downloadFailed, httpFailureReason } from '../shared/failures.js';
-import { type Dispatcher, decodeBody, requestUrl } from '../shared/http.js';
+import { downloadFailed, httpFailureReason, throughProxy } from '../shared/failures.js';
+import { type Dispatcher, decodeBody, requestUrl, routeFor } from '../shared/http.js';
 import type { Progress } from '../shared/work-context.js';
 
 /**
@@ -23,7 +23,10 @@ export const openDownload = async (
   }
   if (response.statusCode >= 400) {
     await response.body.dump().catch(() => {});
-    throw downloadFailed(url, `the server answered HTTP ${response.statusCode}`);
+    throw downloadFailed(
+      url,
+      `the server answered HTTP ${response.statusCode}${throughProxy(routeFor(url))}`,
+    );
   }
   const length = Number(response.headers['content-length']);
   const totalBytes = Number.isFinite(length) && length > 0 ? length : undefined;

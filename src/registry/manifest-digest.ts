@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { BridgeError } from '../shared/bridge-error.js';
 import { httpFailureReason, manifestFailed } from '../shared/failures.js';
-import { type Dispatcher, requestUrl } from '../shared/http.js';
-import { anonymousAuthorization } from './anonymous-token.js';
+import type { Dispatcher } from '../shared/http.js';
 import { jsonBody } from './json-body.js';
-import { DEFAULT_DOMAIN, DEFAULT_TAG, type ImageReference, isLoopbackRegistry } from './reference.js';
+import { DEFAULT_TAG, type ImageReference } from './reference.js';
+import { type RegistryVisit, registryBaseUrl, requestRegistry } from './registry-request.js';
+
+/** Where a reference's manifest is. */
+export const manifestUrl = (ref: ImageReference): string =>
+  `${registryBaseUrl(ref.domain)}/v2/${ref.path}/manifests/${ref.tag ?? ref.digest ?? DEFAULT_TAG}`;
 
 // Without the index and list types a registry may answer with one platform's manifest, whose
 // digest is not the one `docker pull` records.
@@ -15,37 +19,19 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 
-const registryBaseUrl = (domain: string): string => {
-  if (domain === DEFAULT_DOMAIN) return 'https://registry-1.docker.io';
-  return `${isLoopbackRegistry(domain) ? 'http' : 'https'}://${domain}`;
-};
-
-/** One manifest request, with the anonymous token when the registry asks for one. */
+/** One manifest request; a failure that is not the registry's login or limit is the manifest's. */
 const requestManifest = async (
   url: string,
   method: 'HEAD' | 'GET',
-  reference: string,
-  signal?: AbortSignal,
+  visit: RegistryVisit,
 ): Promise<Dispatcher.ResponseData> => {
-  let authorization: string | undefined;
-  for (;;) {
-    const headers: Record<string, string> = { accept: MANIFEST_TYPES };
-    if (authorization) headers.authorization = authorization;
-    const response = await requestUrl(url, { method, headers, signal });
-    if (response.statusCode === 401 && !authorization) {
-      await response.body.dump();
-      const challenge = response.headers['www-authenticate'] as string | undefined;
-      authorization = await anonymousAuthorization(challenge, signal);
-      if (!authorization) throw manifestFailed(reference, 'it asks for credentials (HTTP 401)');
-      continue;
-    }
-    if (response.statusCode < 400) return response;
-    await response.body.dump();
-    throw manifestFailed(
-      reference,
-      response.statusCode === 404 ? 'no such image or tag (HTTP 404)' : `HTTP ${response.statusCode}`,
-    );
-  }
+  const response = await requestRegistry(url, method, { accept: MANIFEST_TYPES }, visit);
+  if (response.statusCode < 400) return response;
+  await response.body.dump();
+  throw manifestFailed(
+    visit.action.reference,
+    response.statusCode === 404 ? 'no such image or tag (HTTP 404)' : `HTTP ${response.statusCode}`,
+  );
 };
 
 const headerDigest = (response: Dispatcher.ResponseData): string | undefined => {
@@ -58,15 +44,26 @@ const headerDigest = (response: Dispatcher.ResponseData): string | undefined => 
  * from its `Docker-Content-Digest`; when the registry omits it, GET and hash the manifest. A
  * silent or stalled registry is given up after the stall time (the outbound agent's timeouts).
  */
-export const fetchManifestDigest = async (ref: ImageReference, signal?: AbortSignal): Promise<string> => {
+export const fetchManifestDigest = async (
+  ref: ImageReference,
+  env: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<string> => {
   if (ref.digest && !ref.tag) return ref.digest;
-  const url = `${registryBaseUrl(ref.domain)}/v2/${ref.path}/manifests/${ref.tag ?? DEFAULT_TAG}`;
+  const url = manifestUrl(ref);
+  const visit: RegistryVisit = {
+    action: { kind: 'manifest', reference: ref.text },
+    domain: ref.domain,
+    order: 'any',
+    env,
+    ...(signal ? { signal } : {}),
+  };
   try {
-    const head = await requestManifest(url, 'HEAD', ref.text, signal);
+    const head = await requestManifest(url, 'HEAD', visit);
     await head.body.dump();
     const fromHead = headerDigest(head);
     if (fromHead) return fromHead;
-    const get = await requestManifest(url, 'GET', ref.text, signal);
+    const get = await requestManifest(url, 'GET', visit);
     const fromGet = headerDigest(get);
     if (fromGet) {
       await get.body.dump();

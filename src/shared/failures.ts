@@ -621,6 +621,120 @@ export const commandFailed = (name: string, exitCode: number, output: string, co
 export const pullFailed = (reference: string, reason: string) =>
   new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${reason}`, { data: { reason } });
 
+/** What a credential helper did instead of giving a login (src/registry/credentials/credential-helper.ts). */
+export type HelperProblem =
+  | { kind: 'missing' }
+  | { kind: 'failed'; exitCode: number | null; stderr: string }
+  | { kind: 'garbage' }
+  | { kind: 'stalled' };
+
+/**
+ * -32030, data `{reason, registry}`: the login for a registry is kept by a credential helper that
+ * gave none. Nothing the helper printed on stdout is repeated: it may hold the secret.
+ */
+export const credentialHelperFailed = (registry: string, helper: string, problem: HelperProblem) => {
+  const program = helper.split(' ')[0] as string;
+  const reason = {
+    missing: `${helper} is not installed, or not on the PATH the bridge has. Install it, or remove it from that file and log in again (\`docker login ${registry}\`)`,
+    failed: `${helper} failed (exit code ${(problem as { exitCode?: number | null }).exitCode ?? 'none'}${
+      (problem as { stderr?: string }).stderr ? `: ${tail((problem as { stderr: string }).stderr, 300)}` : ''
+    }). Check that \`${program} get\` works in a terminal (a locked keychain must be unlocked), then retry`,
+    garbage: `${helper} did not answer with the JSON login credential helpers give. Check that \`${program} get\` works in a terminal, or remove it from that file and log in again`,
+    stalled: `${helper} did not answer within ${stallTimeoutMs() / 1000} s (it may wait for a password prompt or an unlocked keychain). Check that \`${program} get\` works in a terminal, then retry`,
+  }[problem.kind];
+  return new BridgeError(
+    ErrorCode.RegistryFailed,
+    `The login for ${registry} could not be read: ${reason}.`,
+    {
+      data: { reason, registry },
+    },
+  );
+};
+
+/** What the bridge or the engine was doing with the registry, for the start of a message. */
+export type RegistryAction = { kind: 'pull'; reference: string } | { kind: 'manifest'; reference: string };
+
+const actionText = (action: RegistryAction) =>
+  action.kind === 'pull'
+    ? `Could not pull ${action.reference}`
+    : `Could not get the manifest of ${action.reference} from its registry`;
+
+/** Where a login was found, or where none was: what a refused login is about. */
+export type LoginUsed =
+  | { sent: true; username?: string; source: string }
+  | { sent: false; places: string[]; loginCommand: string };
+
+/**
+ * -32030, data `{reason, registry}`: the registry refused the login sent, or wants one and none
+ * was found. Names the user and where the login came from; never the secret.
+ */
+export const registryLoginRefused = (
+  action: RegistryAction,
+  registry: string,
+  login: LoginUsed,
+  cause?: unknown,
+) => {
+  const reason = login.sent
+    ? `${registry} refused the login${login.username ? ` of ${login.username}` : ''} from ${login.source}: a wrong or expired password or token, or no access to this repository. Log in again, then retry`
+    : `${registry} asks for a login, and none for it was found (looked in ${login.places.join(', ')}). Log in with \`${login.loginCommand} ${registry}\`, then retry`;
+  return new BridgeError(ErrorCode.RegistryFailed, `${actionText(action)}: ${reason}.`, {
+    data: { reason, registry },
+    ...(cause ? { cause } : {}),
+  });
+};
+
+/** A registry's 429 answer, as its rate-limit headers tell it (src/registry/rate-limit.ts). */
+export interface RateLimitReport {
+  limit?: number;
+  /** The window `limit` counts over, in seconds. */
+  windowSeconds?: number;
+  remaining?: number;
+  /** When it resets, from Retry-After or RateLimit-Reset. */
+  resetAt?: Date;
+}
+
+const duration = (seconds: number) => {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+};
+
+/**
+ * -32030, data `{reason, registry, rateLimit}`: a registry's pull limit (Docker Hub's: per
+ * address for anonymous pulls, per account when logged in).
+ */
+export const pullLimitReached = (
+  action: RegistryAction,
+  registry: string,
+  report: RateLimitReport,
+  loggedIn: boolean,
+  now = new Date(),
+) => {
+  const counted =
+    report.limit !== undefined
+      ? ` (${report.limit} pulls${report.windowSeconds ? ` per ${duration(report.windowSeconds)}` : ''}${
+          report.remaining !== undefined ? `, ${report.remaining} left` : ''
+        })`
+      : '';
+  const reset = report.resetAt
+    ? `It resets in ${duration((report.resetAt.getTime() - now.getTime()) / 1000)} (at ${report.resetAt.toISOString().slice(11, 16)} UTC).`
+    : `The registry did not say when it resets${report.windowSeconds ? `; it counts over ${duration(report.windowSeconds)}` : ''}.`;
+  const advice = loggedIn
+    ? 'This is the limit of the account logged in: wait, or use an account with a higher limit.'
+    : `Logging in raises it (\`docker login ${registry}\` or \`podman login ${registry}\`; a Slurm job array shares one address, so log in before starting it), or wait.`;
+  const reason = `${registry} answered that a pull limit was reached (HTTP 429 Too Many Requests)${counted}. ${reset} ${advice}`;
+  return new BridgeError(ErrorCode.RegistryFailed, `${actionText(action)}: ${reason}`, {
+    data: {
+      reason,
+      registry,
+      rateLimit: {
+        ...report,
+        ...(report.resetAt ? { resetAt: report.resetAt.toISOString() } : {}),
+      },
+    },
+  });
+};
+
 /** -32030: the registry gave no digest for GetOnlineManifest. */
 export const manifestFailed = (reference: string, reason: string, cause?: unknown) =>
   new BridgeError(
@@ -710,8 +824,98 @@ export const unexpected = (error: unknown) =>
 
 export const cancelled = () => new BridgeError(ErrorCode.RequestCancelled, 'Request cancelled');
 
+/** Where the bridge takes a server's certificate authorities from, as advice. */
+const OUTBOUND_CA_ADVICE =
+  "Add the CA that signed it to this computer's certificate store, or name a file holding it in NODE_EXTRA_CA_CERTS; for a registry, put it as ca.crt in /etc/docker/certs.d/HOST:PORT/ (or /etc/containers/certs.d/, ~/.config/containers/certs.d/)";
+
+const whyCertificateRefused = (cause: TlsCause, detail: string, host: string, folders: string[]) => {
+  const trusted = `a CA this computer trusts${folders.length > 0 ? ` (nor by those in ${folders.join(', ')})` : ''}`;
+  switch (cause) {
+    case 'untrusted':
+      return `its certificate is not signed by ${trusted} (${detail}). ${OUTBOUND_CA_ADVICE.replaceAll('HOST:PORT', host)}`;
+    case 'self-signed':
+      return `its certificate is self-signed, not signed by ${trusted} (${detail}). ${OUTBOUND_CA_ADVICE.replaceAll('HOST:PORT', host)}`;
+    case 'name':
+      return `its certificate is not for ${host} (${detail}). Use the name its certificate holds, or ask its administrators for a certificate for this name`;
+    case 'expired':
+      return `its certificate has expired (${detail}). Ask its administrators to renew it, or check this computer's clock`;
+    case 'not-yet-valid':
+      return `its certificate is not valid yet (${detail}). Check this computer's clock`;
+    case 'client-certificate':
+    case 'handshake':
+      return `it broke off the TLS handshake (${detail}): it may require a client certificate, which the bridge sends from certs.d/${host}/ (a .cert file and its .key)`;
+    case 'plaintext':
+      return `it does not speak TLS on that port (${detail})`;
+  }
+};
+
+/** The way a failed request took (src/shared/outbound): the proxy, and the registry's certs.d. */
+interface FailedRoute {
+  route: { proxy?: { url: URL; variable: string; problem?: string }; trust?: { folders: string[] } };
+  target: URL;
+}
+
+const hasRoute = (error: unknown): error is FailedRoute =>
+  typeof error === 'object' && error !== null && 'route' in error && 'target' in error;
+
+/** A proxy's address as messages show it: never its password. */
+const proxyName = ({ url, variable }: { url: URL; variable: string }) =>
+  `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.host} (${variable})`;
+
+const PROXY_STATUS = /Proxy response \((\d+)\)/;
+
+/** A request through a proxy that failed at the proxy: its connection or its answer to CONNECT. */
+const whyProxyFailed = (
+  error: FailedRoute,
+  proxy: { url: URL; variable: string; problem?: string },
+): string | undefined => {
+  if (proxy.problem)
+    return `${proxy.variable} names no proxy the bridge can use: ${proxy.problem}. Set it to http://HOST:PORT (as for the Docker CLI), or unset it`;
+  const name = proxyName(proxy);
+  const bypass = `or, if ${error.target.hostname} is reachable without it, add it to NO_PROXY`;
+  const status = PROXY_STATUS.exec(messageOf((error as { cause?: unknown }).cause ?? error))?.[1];
+  if (status === '407')
+    return `the proxy ${name} asks for a login (HTTP 407). Put the user and password in the proxy's address (http://USER:PASSWORD@HOST:PORT)`;
+  if (status)
+    return `the proxy ${name} refused to connect to ${error.target.host} (it answered HTTP ${status}). Ask your network's administrators, ${bypass}`;
+  switch (errorCodeOf((error as { cause?: unknown }).cause)) {
+    case 'ECONNREFUSED':
+      return `nothing answers at the proxy ${name}. Check ${proxy.variable}, ${bypass}`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `the proxy's host name in ${name} is not known. Check ${proxy.variable}, ${bypass}`;
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `the proxy ${name} cannot be reached. Check ${proxy.variable} and the network, ${bypass}`;
+    case 'UND_ERR_PRX_CONN':
+      return `the proxy ${name} closed the connection before it reached ${error.target.host}. Check ${proxy.variable}, ${bypass}`;
+    default:
+      return undefined;
+  }
+};
+
+/** ` (through the proxy ...)` for a request that went through one, else nothing. */
+export const throughProxy = (route: FailedRoute['route']): string =>
+  route.proxy ? ` (through the proxy ${proxyName(route.proxy)})` : '';
+
 /** What went wrong with an outbound request, in words a user can act on. */
 export const httpFailureReason = (error: unknown): string => {
+  if (hasRoute(error)) {
+    const { proxy, trust } = error.route;
+    const atProxy = proxy ? whyProxyFailed(error, proxy) : undefined;
+    if (atProxy) return atProxy;
+    const tls = tlsFailureOf(error);
+    const why = tls
+      ? whyCertificateRefused(tls.cause, tls.detail, error.target.host, trust?.folders ?? [])
+      : plainHttpFailureReason((error as { cause?: unknown }).cause);
+    return proxy ? `${why} (through the proxy ${proxyName(proxy)})` : why;
+  }
+  return plainHttpFailureReason(error);
+};
+
+const plainHttpFailureReason = (error: unknown): string => {
   const seconds = stallTimeoutMs() / 1000;
   const message = (error as Error)?.message ?? String(error);
   switch (errorCodeOf(error)) {

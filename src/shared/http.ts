@@ -12,44 +12,77 @@ import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import redirectInterceptor from 'undici/lib/interceptor/redirect.js';
 import { MAX_REDIRECTS } from './http-limits.js';
-import { stallTimeoutMs } from './stall-timeout.js';
+import { type OutboundRoute, OutboundRouter } from './outbound/outbound-router.js';
+import { proxySettingsFrom } from './outbound/proxy-settings.js';
 
 // What undici's index does: `request()` and the other calls are methods of every dispatcher.
 Object.assign(DispatcherBase.prototype, requestApi);
 
-export type { Dispatcher };
+export type { Dispatcher, OutboundRoute };
 export { Agent, Client, Pool };
 
 type UrlRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> & {
   method?: Dispatcher.HttpMethod;
 };
 
+let router: OutboundRouter | undefined;
 let outbound: Dispatcher | undefined;
 
+/** The router of the bridge's own HTTP, from the environment it was started with. */
+const outboundRouter = (): OutboundRouter => {
+  router ??= new OutboundRouter(proxySettingsFrom(process.env), process.env);
+  return router;
+};
+
 /**
- * The one agent for the bridge's own HTTP (downloads, registries, token services): a peer that
- * sends no header for the stall time, or no body byte for the stall time, is given up; a slow
- * but moving one is not. Redirects are followed, and a chain longer than 5 is an error.
+ * The one dispatcher for the bridge's own HTTP (downloads, registries, token services): routed
+ * through proxies as the environment says, redirects followed, and a chain longer than 5 an error.
  */
 const outboundAgent = (): Dispatcher => {
-  outbound ??= new Agent({ headersTimeout: stallTimeoutMs(), bodyTimeout: stallTimeoutMs() }).compose(
+  outbound ??= outboundRouter().compose(
     redirectInterceptor({ maxRedirections: MAX_REDIRECTS, throwOnMaxRedirect: true }),
   );
   return outbound;
 };
+
+/** How a request to this address goes: messages name the proxy and the certs.d folders. */
+export const routeFor = (url: string | URL): OutboundRoute => outboundRouter().routeFor(url);
+
+/**
+ * A failure on the way to an address, with the way it took: the proxy it went through is what
+ * a refused or unreachable connection is about.
+ */
+export class OutboundFailure extends Error {
+  constructor(
+    readonly route: OutboundRoute,
+    readonly target: URL,
+    cause: unknown,
+  ) {
+    super((cause as Error)?.message ?? String(cause), { cause });
+    this.name = 'OutboundFailure';
+  }
+}
 
 /** `undici.request(url)` on the outbound agent. A redirect the agent would not follow is an error. */
 export const requestUrl = async (
   url: string | URL,
   options: UrlRequestOptions = {},
 ): Promise<Dispatcher.ResponseData> => {
-  const { origin, pathname, search } = new URL(url);
-  const response = await outboundAgent().request({
-    method: 'GET',
-    ...options,
-    origin,
-    path: `${pathname}${search}`,
-  });
+  const target = new URL(url);
+  const proxy = routeFor(target).proxy;
+  if (proxy?.problem) throw new OutboundFailure({ proxy }, target, new Error(proxy.problem));
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await outboundAgent().request({
+      method: 'GET',
+      ...options,
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+    });
+  } catch (error) {
+    if ((options.signal as AbortSignal | undefined)?.aborted) throw error;
+    throw new OutboundFailure(routeFor(target), target, error);
+  }
   if (response.statusCode >= 300 && response.statusCode < 400) {
     await response.body.dump().catch(() => {});
     const location = response.headers.location;
@@ -61,7 +94,6 @@ export const requestUrl = async (
   }
   return response;
 };
-
 /**
  * The body as the server meant it: `Content-Encoding` undone (a `.tar` served gzip-encoded, as
  * some servers do, arrives as the tar). Errors of the raw body pass on to the decoded one.

@@ -28,6 +28,8 @@ export interface ApiRequest {
   /** Sent as is (a stream or bytes) instead of JSON. */
   rawBody?: Readable | Buffer;
   contentType?: string;
+  /** `X-Registry-Auth` for a pull: it holds a secret, so nothing logs requests' headers. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   /**
    * At the engine's own API version, not the bridge's: an answer at an older version leaves out
@@ -79,7 +81,7 @@ export class DockerApi {
         .map(([key, value]) => [key, String(value)]),
     );
     const search = new URLSearchParams(query).toString();
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...request.headers };
     let body: Dispatcher.DispatchOptions['body'];
     if (request.rawBody !== undefined) {
       body = request.rawBody;

@@ -1,4 +1,10 @@
+import { findCredential } from '../../registry/credentials/find-credential.js';
+import { registryAuthHeader } from '../../registry/credentials/registry-auth-header.js';
+import { helperServerAddress } from '../../registry/credentials/registry-credential.js';
 import { type ImageReference, pullReference } from '../../registry/reference.js';
+import { registryRefusal } from '../../registry/registry-refusal.js';
+import type { RegistryVisit } from '../../registry/registry-request.js';
+import { isBridgeError } from '../../shared/bridge-error.js';
 import { pullFailed, stalledReason } from '../../shared/failures.js';
 import { ndjsonLines } from '../../shared/ndjson-lines.js';
 import { StallWatch } from '../../shared/stall-timeout.js';
@@ -39,9 +45,23 @@ export const pullImage = async (
   dialect: EngineDialect,
   ref: ImageReference,
   context: WorkContext,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> => {
   // A tag or digest is always explicit, so a pull never fetches every tag.
   const reference = pullReference(ref);
+  const visit: RegistryVisit = {
+    action: { kind: 'pull', reference },
+    domain: ref.domain,
+    order: dialect.engine,
+    env,
+    signal: context.signal,
+  };
+  // As the engine's CLI does: the login it keeps for the registry goes with the pull, and the
+  // engine itself (on its machine, with its proxy and CAs) uses it.
+  const credential = await findCredential(ref.domain, dialect.engine, env, context.signal);
+  const headers = credential
+    ? { 'x-registry-auth': registryAuthHeader(credential, helperServerAddress(ref.domain, dialect.engine)) }
+    : undefined;
   // The engine waits on a silent registry for minutes; the bridge gives up after a stall.
   const stall = new StallWatch();
   try {
@@ -50,6 +70,7 @@ export const pullImage = async (
         method: 'POST',
         path: '/images/create',
         query: { fromImage: reference },
+        ...(headers ? { headers } : {}),
         signal: AbortSignal.any([context.signal, stall.signal]),
       })
       .catch((error: unknown) => {
@@ -59,6 +80,12 @@ export const pullImage = async (
     await followPull(response.body, stall, dialect, context, reference);
   } catch (error) {
     if (stall.stalled && !context.signal.aborted) throw pullFailed(reference, stalledReason(stall.ms / 1000));
+    const reason = isBridgeError(error)
+      ? (error.data as { reason?: unknown } | undefined)?.reason
+      : undefined;
+    if (typeof reason === 'string' && !context.signal.aborted) {
+      throw (await registryRefusal(reason, ref, visit, credential)) ?? error;
+    }
     throw error;
   } finally {
     stall.stop();

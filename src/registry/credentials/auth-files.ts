@@ -1,0 +1,50 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { CredentialOrder } from './registry-credential.js';
+
+/** One file logins may be in, and its format. */
+export interface AuthFile {
+  path: string;
+  /** `~/.dockercfg`: the registries are the top-level keys, with no `auths`. */
+  legacy?: boolean;
+}
+
+const home = (env: NodeJS.ProcessEnv) => env.HOME || homedir();
+
+/** docker/cli config.Dir: DOCKER_CONFIG, else ~/.docker. */
+export const dockerConfigFile = (env: NodeJS.ProcessEnv): AuthFile => ({
+  path: join(env.DOCKER_CONFIG || join(home(env), '.docker'), 'config.json'),
+});
+
+/**
+ * Podman's files, as containers/image reads them (pkg/docker/config/config.go,
+ * getAuthFilePaths): REGISTRY_AUTH_FILE alone when set; else the runtime auth.json, the
+ * user's config one, Docker's config.json and the legacy ~/.dockercfg, first match wins.
+ */
+const podmanAuthFiles = (env: NodeJS.ProcessEnv): AuthFile[] => {
+  if (env.REGISTRY_AUTH_FILE) return [{ path: env.REGISTRY_AUTH_FILE }];
+  const uid = process.getuid?.();
+  const runtime = env.XDG_RUNTIME_DIR || (uid === undefined ? undefined : `/run/containers/${uid}`);
+  const config = env.XDG_CONFIG_HOME || join(home(env), '.config');
+  return [
+    ...(runtime ? [{ path: join(runtime, 'containers/auth.json') }] : []),
+    { path: join(config, 'containers/auth.json') },
+    dockerConfigFile(env),
+    { path: join(home(env), '.dockercfg'), legacy: true },
+  ];
+};
+
+/** `apptainer registry login` keeps Docker-format logins here (internal/pkg/syfs: ~/.apptainer). */
+const apptainerAuthFile = (env: NodeJS.ProcessEnv): AuthFile => ({
+  path: join(home(env), '.apptainer/docker-config.json'),
+});
+
+/**
+ * The files to look in: Docker's for Docker, Podman's for Podman; for the bridge's own
+ * requests, which no engine makes, Podman's (which ends with Docker's), then Apptainer's.
+ */
+export const authFilesFor = (order: CredentialOrder, env: NodeJS.ProcessEnv): AuthFile[] => {
+  if (order === 'docker') return [dockerConfigFile(env)];
+  if (order === 'podman') return podmanAuthFiles(env);
+  return [...podmanAuthFiles(env), apptainerAuthFile(env)];
+};
