@@ -89,7 +89,14 @@ export const ERRORS: Record<ErrorCode, { name: string; meaning: string; data?: z
   [ErrorCode.RegistryFailed]: {
     name: 'RegistryFailed',
     meaning: 'The registry failed (pull or manifest).',
-    data: z.strictObject({ reason: z.string() }),
+    data: z.strictObject({
+      reason: z.string(),
+      registry: z
+        .string()
+        .optional()
+        .describe('The registry that refused the login, or whose pull limit was reached.'),
+      engineMessage: z.string().optional(),
+    }),
   },
   [ErrorCode.DownloadFailed]: {
     name: 'DownloadFailed',

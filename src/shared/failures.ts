@@ -621,6 +621,59 @@ export const commandFailed = (name: string, exitCode: number, output: string, co
 export const pullFailed = (reference: string, reason: string) =>
   new BridgeError(ErrorCode.RegistryFailed, `Could not pull ${reference}: ${reason}`, { data: { reason } });
 
+/**
+ * -32030, data `{reason, registry}`: the registry refused the credentials sent, or wanted some and
+ * got none. `why` says which as far as the engine can tell; `advice` is the engine's own way to log
+ * in. The credentials themselves are never part of it.
+ */
+export const registryLoginRefused = (
+  reference: string,
+  registry: string,
+  why: string,
+  advice: string,
+  cause?: unknown,
+) =>
+  new BridgeError(
+    ErrorCode.RegistryFailed,
+    `Could not pull ${reference}: ${registry} refused the login (${why}). ${advice}`,
+    { data: { reason: why, registry }, cause },
+  );
+
+/** Why a registry refused a login, as far as the engine's words tell. */
+export const LOGIN_REFUSED_WHY = {
+  credentials: 'wrong or missing credentials',
+  /** Registries with token auth say "denied" alike for a missing repository and a missing login. */
+  denied: 'no such repository, or wrong or missing credentials',
+} as const;
+
+/**
+ * How to log in for Apptainer's pulls: `registry login` keeps the credentials in its own file
+ * (docker-config.json in ~/.apptainer, internal/pkg/util/ociauth/ociauth.go@v1.5.3), the
+ * environment gives them for every pull (cmd/internal/cli/apptainer.go@v1.5.3); SingularityCE
+ * reads SINGULARITY_DOCKER_USERNAME and SINGULARITY_DOCKER_PASSWORD (singularity.go@v4.5.1).
+ */
+export const apptainerLoginAdvice = (
+  command: string,
+  flavour: 'apptainer' | 'singularity-ce',
+  registry: string,
+) => {
+  const prefix = flavour === 'apptainer' ? 'APPTAINER' : 'SINGULARITY';
+  return `Log in with \`${command} registry login --username NAME docker://${registry}\` or set ${prefix}_DOCKER_USERNAME and ${prefix}_DOCKER_PASSWORD, then retry.`;
+};
+
+/**
+ * -32030, data `{reason, registry, engineMessage}`: the registry answered 429, its pull limit
+ * reached (Docker Hub's `toomanyrequests`).
+ */
+export const pullLimitReached = (reference: string, registry: string, engineMessage: string) => {
+  const reason = 'its pull limit was reached (too many requests)';
+  return new BridgeError(
+    ErrorCode.RegistryFailed,
+    `Could not pull ${reference}: ${registry} refused it, ${reason}. Wait and retry, or log in: an account usually has a higher limit. (${tail(engineMessage, 500)})`,
+    { data: { reason, registry, engineMessage } },
+  );
+};
+
 /** -32030: the registry gave no digest for GetOnlineManifest. */
 export const manifestFailed = (reference: string, reason: string, cause?: unknown) =>
   new BridgeError(
