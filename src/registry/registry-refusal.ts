@@ -3,7 +3,7 @@ import { pullLimitReached, registryLoginRefused } from '../shared/failures.js';
 import type { RegistryCredential } from './credentials/registry-credential.js';
 import { manifestUrl } from './manifest-digest.js';
 import type { ImageReference } from './reference.js';
-import { loginUsed, type RegistryVisit, requestRegistry } from './registry-request.js';
+import { howToLogIn, loginUsed, type RegistryVisit, requestRegistry } from './registry-request.js';
 
 // How the engines word a registry's refusals: distribution's error codes (`unauthorized`,
 // `toomanyrequests`) as the registry sent them, Docker's "no basic auth credentials", and
@@ -30,7 +30,7 @@ export const registryRefusal = async (
     } catch (error) {
       if (error instanceof BridgeError && (error.data as { rateLimit?: unknown })?.rateLimit) return error;
     }
-    return pullLimitReached(visit.action, visit.domain, {}, credential !== undefined);
+    return pullLimitReached(visit.action, visit.domain, {}, howToLogIn(visit, credential), engineMessage);
   }
   if (LOGIN_REFUSED.test(engineMessage)) {
     return registryLoginRefused(

@@ -33,6 +33,10 @@ const LOGIN_COMMAND: Record<CredentialOrder, string> = {
   any: 'docker login',
 };
 
+/** How to log in to raise a pull limit; none when a login was sent. */
+export const howToLogIn = (visit: RegistryVisit, credential: RegistryCredential | undefined) =>
+  credential ? undefined : `\`${LOGIN_COMMAND[visit.order]} ${visit.domain}\``;
+
 /** What a refused or missing login is about: the one sent, or where none was found. */
 export const loginUsed = (visit: RegistryVisit, credential: RegistryCredential | undefined): LoginUsed =>
   credential
@@ -74,7 +78,7 @@ export const requestRegistry = async (
         visit.action,
         visit.domain,
         rateLimitOf(response.headers),
-        credential !== undefined,
+        howToLogIn(visit, credential),
       );
     }
     if (response.statusCode !== 401) return response;

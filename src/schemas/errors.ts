@@ -89,7 +89,23 @@ export const ERRORS: Record<ErrorCode, { name: string; meaning: string; data?: z
   [ErrorCode.RegistryFailed]: {
     name: 'RegistryFailed',
     meaning: 'The registry failed (pull or manifest).',
-    data: z.strictObject({ reason: z.string() }),
+    data: z.strictObject({
+      reason: z.string(),
+      registry: z
+        .string()
+        .optional()
+        .describe('The registry that refused the login, or whose pull limit was reached.'),
+      engineMessage: z.string().optional(),
+      rateLimit: z
+        .strictObject({
+          limit: z.number().optional(),
+          windowSeconds: z.number().optional(),
+          remaining: z.number().optional(),
+          resetAt: z.string().optional().describe('ISO 8601, when the registry said.'),
+        })
+        .optional()
+        .describe("A pull limit's figures, as the registry's rate-limit headers gave them."),
+    }),
   },
   [ErrorCode.DownloadFailed]: {
     name: 'DownloadFailed',

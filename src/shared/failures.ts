@@ -662,7 +662,9 @@ const actionText = (action: RegistryAction) =>
 /** Where a login was found, or where none was: what a refused login is about. */
 export type LoginUsed =
   | { sent: true; username?: string; source: string }
-  | { sent: false; places: string[]; loginCommand: string };
+  | { sent: false; places: string[]; loginCommand: string }
+  /** The engine keeps the logins (Apptainer): what its words tell, and its own way to log in. */
+  | { sent: 'by-engine'; why: string; advice: string };
 
 /**
  * -32030, data `{reason, registry}`: the registry refused the login sent, or wants one and none
@@ -674,9 +676,12 @@ export const registryLoginRefused = (
   login: LoginUsed,
   cause?: unknown,
 ) => {
-  const reason = login.sent
-    ? `${registry} refused the login${login.username ? ` of ${login.username}` : ''} from ${login.source}: a wrong or expired password or token, or no access to this repository. Log in again, then retry`
-    : `${registry} asks for a login, and none for it was found (looked in ${login.places.join(', ')}). Log in with \`${login.loginCommand} ${registry}\`, then retry`;
+  const reason =
+    login.sent === 'by-engine'
+      ? `${registry} refused the login (${login.why}). ${login.advice.replace(/\.$/, '')}`
+      : login.sent
+        ? `${registry} refused the login${login.username ? ` of ${login.username}` : ''} from ${login.source}: a wrong or expired password or token, or no access to this repository. Log in again, then retry`
+        : `${registry} asks for a login, and none for it was found (looked in ${login.places.join(', ')}). Log in with \`${login.loginCommand} ${registry}\`, then retry`;
   return new BridgeError(ErrorCode.RegistryFailed, `${actionText(action)}: ${reason}.`, {
     data: { reason, registry },
     ...(cause ? { cause } : {}),
@@ -707,7 +712,9 @@ export const pullLimitReached = (
   action: RegistryAction,
   registry: string,
   report: RateLimitReport,
-  loggedIn: boolean,
+  /** How to log in, as the engine's users do; none: a login was sent, the account's limit was reached. */
+  howToLogIn: string | undefined,
+  engineMessage?: string,
   now = new Date(),
 ) => {
   const counted =
@@ -719,20 +726,51 @@ export const pullLimitReached = (
   const reset = report.resetAt
     ? `It resets in ${duration((report.resetAt.getTime() - now.getTime()) / 1000)} (at ${report.resetAt.toISOString().slice(11, 16)} UTC).`
     : `The registry did not say when it resets${report.windowSeconds ? `; it counts over ${duration(report.windowSeconds)}` : ''}.`;
-  const advice = loggedIn
-    ? 'This is the limit of the account logged in: wait, or use an account with a higher limit.'
-    : `Logging in raises it (\`docker login ${registry}\` or \`podman login ${registry}\`; a Slurm job array shares one address, so log in before starting it), or wait.`;
+  const advice = howToLogIn
+    ? `Logging in raises it (${howToLogIn}; the tasks of a Slurm job array share one address, so log in before starting it), or wait.`
+    : 'This is the limit of the account logged in: wait, or use an account with a higher limit.';
   const reason = `${registry} answered that a pull limit was reached (HTTP 429 Too Many Requests)${counted}. ${reset} ${advice}`;
   return new BridgeError(ErrorCode.RegistryFailed, `${actionText(action)}: ${reason}`, {
     data: {
       reason,
       registry,
+      ...(engineMessage ? { engineMessage } : {}),
       rateLimit: {
         ...report,
         ...(report.resetAt ? { resetAt: report.resetAt.toISOString() } : {}),
       },
     },
   });
+};
+
+/** Why a registry refused a login, as far as the engine's words tell. */
+export const LOGIN_REFUSED_WHY = {
+  credentials: 'wrong or missing credentials',
+  /** Registries with token auth say "denied" alike for a missing repository and a missing login. */
+  denied: 'no such repository, or wrong or missing credentials',
+} as const;
+
+/**
+ * How to log in for Apptainer's pulls: `registry login` keeps the credentials in its own file
+ * (docker-config.json in ~/.apptainer, internal/pkg/util/ociauth/ociauth.go@v1.5.3), the
+ * environment gives them for every pull (cmd/internal/cli/apptainer.go@v1.5.3); SingularityCE
+ * reads SINGULARITY_DOCKER_USERNAME and SINGULARITY_DOCKER_PASSWORD (singularity.go@v4.5.1).
+ */
+export const apptainerLogin = (
+  command: string,
+  flavour: 'apptainer' | 'singularity-ce',
+  registry: string,
+) => {
+  const prefix = flavour === 'apptainer' ? 'APPTAINER' : 'SINGULARITY';
+  return `\`${command} registry login --username NAME docker://${registry}\` or set ${prefix}_DOCKER_USERNAME and ${prefix}_DOCKER_PASSWORD`;
+};
+
+export const apptainerLoginAdvice = (
+  command: string,
+  flavour: 'apptainer' | 'singularity-ce',
+  registry: string,
+) => {
+  return `Log in with ${apptainerLogin(command, flavour, registry)}, then retry.`;
 };
 
 /** -32030: the registry gave no digest for GetOnlineManifest. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import {
@@ -56,7 +56,35 @@ const exited = (exitCode: number, stdout: string, stderr: string): ProcessResult
 });
 
 /** pkg/sylog/sylog.go@v1.5.3: Fatalf prints `FATAL:   ` and exits 255. */
-const fatal = (message: string) => exited(255, '', `FATAL:   ${message}\n`);
+const fatal = (message: string, before = '') => exited(255, '', `${before}FATAL:   ${message}\n`);
+
+export interface RegistryLogin {
+  username: string;
+  password: string;
+}
+
+/**
+ * Docker Hub's 429 body message, as reported from its answers (not from a source: Docker Hub's
+ * server is not public).
+ */
+export const DOCKER_HUB_LIMIT =
+  'You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit';
+
+/** The parts of a `docker://` reference the registry's answers name, as containers/image and ggcr parse it. */
+const registryParts = (source: string) => {
+  const reference = source.replace(/^docker:\/\//, '');
+  const [first = '', ...others] = reference.split('/');
+  const hasRegistry = others.length > 0 && (/[.:]/.test(first) || first === 'localhost');
+  const registry = hasRegistry ? first : 'docker.io';
+  let path = hasRegistry ? others.join('/') : reference;
+  const at = path.indexOf('@');
+  const colon = path.lastIndexOf(':');
+  const tagOrDigest = at >= 0 ? path.slice(at + 1) : colon >= 0 ? path.slice(colon + 1) : 'latest';
+  path = at >= 0 ? path.slice(0, at) : colon >= 0 ? path.slice(0, colon) : path;
+  path = path.replace(/:[^/]*$/, '');
+  if (registry === 'docker.io' && !path.includes('/')) path = `library/${path}`;
+  return { registry, path, tagOrDigest };
+};
 
 /**
  * Stands in for the `apptainer` program (not installable here), as its source prints: the same
@@ -76,6 +104,14 @@ export class FakeApptainer {
   runExitCode = 0;
   /** The runscript's process dies of this signal: Apptainer re-raises it (master_linux.go@v1.5.3). */
   runKilledBy: number | undefined;
+  /**
+   * Registries (`host[:port]`, `docker.io`) that ask for a login as distribution's registry with
+   * htpasswd does (a Basic challenge, and a 401 with UNAUTHORIZED and the access records,
+   * registry/handlers/app.go@v2.8.3): a pull is refused unless the credentials Apptainer sends match.
+   */
+  readonly logins = new Map<string, RegistryLogin>();
+  /** Registries that answer a manifest with 429 and Docker Hub's TOOMANYREQUESTS. */
+  readonly pullLimited = new Set<string>();
   /** The host has NVIDIA device files and libraries for --nv. */
   gpu = false;
   /** A setuid install with /proc mounted hidepid (launcher_linux.go@v1.5.3). */
@@ -142,11 +178,93 @@ export class FakeApptainer {
     if (/:[^/@]+@sha256:/.test(source.replace(/^docker:\/\/[^/]+\//, ''))) {
       return fatal('Docker references with both a tag and digest are currently not supported');
     }
+    const refusal = this.registryRefusal(source, args.includes('--no-https'), options);
+    if (refusal) return refusal;
     if (this.diskFull)
       return fatal('While making image from oci registry: write /tmp: no space left on device');
     if (this.slowCleanupMs !== undefined) return this.slowConversion(args.at(-2) as string, options);
     await writeFile(args.at(-2) as string, `SIF built from ${source}`);
     return exited(0, '', 'INFO:    Converting OCI blobs to SIF format\nINFO:    Creating SIF file...\n');
+  }
+
+  /**
+   * A registry's 401 or 429 as the release prints it. Apptainer asks containers/image for the
+   * manifest's digest first (internal/pkg/client/oci/pull.go@v1.5.3, pull; internal/pkg/build/oci/
+   * oci.go@v1.5.3, getRefDigest: a HEAD, then a GET whose error is the one returned) and wraps
+   * it in PullToFile and cmd/internal/cli/pull.go@v1.5.3; the error is containers/image's
+   * (docker/docker_client.go@v5.36.1, fetchManifest; docker/errors.go, registryHTTPResponseToError:
+   * an errcode with its default message and a detail reads as the message). SingularityCE asks
+   * go-containerregistry (internal/pkg/ociimage/digest.go@v4.5.1: a HEAD, WARNINGs, then a GET)
+   * and prints its transport.Error (pkg/v1/remote/transport/error.go@v0.21.9).
+   */
+  private registryRefusal(source: string, noHttps: boolean, options: ProcessOptions) {
+    const { registry, path, tagOrDigest } = registryParts(source);
+    const login = this.logins.get(registry);
+    const limited = this.pullLimited.has(registry);
+    if (!limited && !login) return undefined;
+    if (!limited && login) {
+      const sent = this.credentialsSent(registry, { ...process.env, ...options.env });
+      if (sent?.username === login.username && sent.password === login.password) return undefined;
+    }
+    if (this.release.startsWith('singularity-ce')) {
+      const host = registry === 'docker.io' ? 'index.docker.io' : registry;
+      const url = `${noHttps ? 'http' : 'https'}://${host}/v2/${path}/manifests/${tagOrDigest}`;
+      const [status, said] = limited
+        ? ['429 Too Many Requests', `TOOMANYREQUESTS: ${DOCKER_HUB_LIMIT}`]
+        : [
+            '401 Unauthorized',
+            `UNAUTHORIZED: authentication required; [map[Action:pull Class: Name:${path} Type:repository]]`,
+          ];
+      return fatal(
+        `While making image from oci registry: error fetching image: failed to get checksum for ${source}: GET ${url}: ${said}`,
+        `WARNING: Couldn't use cached digest for registry: HEAD ${url}: unexpected status code ${status} (HEAD responses have no body, use GET for details)\nWARNING: Falling back to direct digest.\n`,
+      );
+    }
+    const said = limited ? `toomanyrequests: ${DOCKER_HUB_LIMIT}` : 'authentication required';
+    return fatal(
+      `While making image from oci registry: error fetching image to cache: failed to get checksum for ${source}: reading manifest ${tagOrDigest} in ${registry}/${path}: ${said}`,
+    );
+  }
+
+  /**
+   * What Apptainer sends: the environment's username and password first (pkg/cmdline/flag.go
+   * @v1.5.3, updateCmdFlagFromEnv: APPTAINER_DOCKER_*, then DOCKER_*, then SINGULARITY_DOCKER_*;
+   * SingularityCE: SINGULARITY_DOCKER_*, then DOCKER_*; cmd/internal/cli/build.go, makeOCICredentials),
+   * else its login file: APPTAINER_AUTH_FILE, else docker-config.json in APPTAINER_CONFIGDIR or
+   * ~/.apptainer if there is one, else ~/.docker/config.json (pkg/syfs/syfs.go@v1.5.3,
+   * SearchDockerConf); SingularityCE: ~/.singularity/docker-config.json (syfs.go@v4.5.1).
+   */
+  private credentialsSent(registry: string, env: NodeJS.ProcessEnv): RegistryLogin | undefined {
+    const apptainer = !this.release.startsWith('singularity');
+    const prefixes = apptainer ? ['APPTAINER_', '', 'SINGULARITY_'] : ['SINGULARITY_', ''];
+    const fromEnv = (key: string) =>
+      prefixes.map((prefix) => env[`${prefix}${key}`]?.trim()).find((value) => value) ?? '';
+    const username = fromEnv('DOCKER_USERNAME');
+    const password = fromEnv('DOCKER_PASSWORD');
+    if (username || password) return { username, password };
+    const home = env.HOME || homedir();
+    const configDir = apptainer
+      ? env.APPTAINER_CONFIGDIR || env.SINGULARITY_CONFIGDIR
+      : env.SINGULARITY_CONFIGDIR;
+    const ownFile = join(
+      configDir || join(home, apptainer ? '.apptainer' : '.singularity'),
+      'docker-config.json',
+    );
+    const authFile =
+      (apptainer ? env.APPTAINER_AUTH_FILE || env.SINGULARITY_AUTH_FILE : env.SINGULARITY_AUTH_FILE) ||
+      (!apptainer || existsSync(ownFile) ? ownFile : join(configDir || join(home, '.docker'), 'config.json'));
+    const key = registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+    let entry: { auth?: string; username?: string; password?: string } | undefined;
+    try {
+      entry = JSON.parse(readFileSync(authFile, 'utf8')).auths?.[key];
+    } catch {
+      return undefined;
+    }
+    if (entry?.auth) {
+      const [user = '', ...rest] = Buffer.from(entry.auth, 'base64').toString('utf8').split(':');
+      return { username: user, password: rest.join(':') };
+    }
+    return entry?.username ? { username: entry.username, password: entry.password ?? '' } : undefined;
   }
 
   private async build(

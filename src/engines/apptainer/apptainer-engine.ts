@@ -12,6 +12,8 @@ import {
   pullReference,
 } from '../../registry/reference.js';
 import {
+  apptainerLogin,
+  apptainerLoginAdvice,
   apptainerNoSpace,
   argumentsWouldBeEvaluated,
   bindNotPossible,
@@ -22,8 +24,11 @@ import {
   imageInUse,
   imageNotFound,
   instanceHidepid,
+  LOGIN_REFUSED_WHY,
   nameInUse,
   pullFailed,
+  pullLimitReached,
+  registryLoginRefused,
 } from '../../shared/failures.js';
 import type { WorkContext } from '../../shared/work-context.js';
 import type {
@@ -117,7 +122,7 @@ export class ApptainerEngine implements ContainerEngine {
       if (result.exitCode !== 0) {
         if (isNoSpace(result))
           throw apptainerNoSpace(`Could not pull ${reference}`, result.all, result.exitCode);
-        throw pullFailed(reference, engineMessage(result));
+        throw this.pullRefused(reference, ref.domain, result);
       }
       const record = await this.store.register(scratch, name);
       context.progress.end(`Pulled ${reference}`);
@@ -343,6 +348,28 @@ export class ApptainerEngine implements ContainerEngine {
   }
 
   /**
+   * Apptainer's credentials are its own (its login file, or APPTAINER_DOCKER_USERNAME and
+   * APPTAINER_DOCKER_PASSWORD in the environment it inherits); the bridge only tells a refused
+   * login and a pull limit from other failures by Apptainer's FATAL line, which never holds them.
+   */
+  private pullRefused(reference: string, registry: string, result: ProcessResult) {
+    const said = engineMessage(result);
+    const refusal = loginRefusal(said);
+    const { flavour } = this.settings.program;
+    if (refusal) {
+      const advice = apptainerLoginAdvice(basename(this.location), flavour, registry);
+      const login = { sent: 'by-engine', why: LOGIN_REFUSED_WHY[refusal], advice } as const;
+      return registryLoginRefused({ kind: 'pull', reference }, registry, login, new Error(said));
+    }
+    // Apptainer keeps its own logins, so whether it sent one is not known here.
+    if (PULL_LIMIT.test(said)) {
+      const howToLogIn = apptainerLogin(basename(this.location), flavour, registry);
+      return pullLimitReached({ kind: 'pull', reference }, registry, {}, howToLogIn, said);
+    }
+    return pullFailed(reference, said);
+  }
+
+  /**
    * The cache and temp folders of pulls and builds, unless the user chose them: the cache beside
    * the SIF store rather than in $HOME (a pull would keep its layers and a SIF there, beside the
    * bridge's copy), the build space in the bridge's temp folder.
@@ -412,6 +439,23 @@ const unnamedArchiveName = async (tarballPath: string, sif: string, url: string 
   url
     ? `${nameFromFile(new URL(url).pathname, 'download')}:${(await sha256OfFile(sif)).slice('sha256:'.length, 'sha256:'.length + 12)}`
     : `${nameFromFile(tarballPath, 'image')}:${DEFAULT_TAG}`;
+
+/**
+ * A registry's 401 as Apptainer prints it: containers/image's `authentication required` or
+ * `unauthorized` (docker/errors.go@v5.36.1, registryHTTPResponseToError), `invalid username/password`
+ * when a token server refused them (ErrUnauthorizedForCredentials); SingularityCE's
+ * go-containerregistry `UNAUTHORIZED:` (pkg/v1/remote/transport/error.go@v0.21.9). `denied` is
+ * what token registries answer for a missing login and a missing repository alike.
+ */
+const loginRefusal = (said: string): keyof typeof LOGIN_REFUSED_WHY | undefined => {
+  if (/: (authentication required|unauthorized)\b|\bUNAUTHORIZED: |invalid username\/password/.test(said))
+    return 'credentials';
+  if (/requested access to the resource is denied|\bDENIED: /.test(said)) return 'denied';
+  return undefined;
+};
+
+/** A 429: `toomanyrequests` (containers/image), `TOOMANYREQUESTS` (go-containerregistry), or no body. */
+const PULL_LIMIT = /toomanyrequests|StatusCode: 429\b|status code 429\b/i;
 
 const isNoSpace = (result: ProcessResult) => /no space left on device/i.test(result.all);
 

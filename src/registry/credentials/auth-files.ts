@@ -34,10 +34,15 @@ const podmanAuthFiles = (env: NodeJS.ProcessEnv): AuthFile[] => {
   ];
 };
 
-/** `apptainer registry login` keeps Docker-format logins here (internal/pkg/syfs: ~/.apptainer). */
-const apptainerAuthFile = (env: NodeJS.ProcessEnv): AuthFile => ({
-  path: join(home(env), '.apptainer/docker-config.json'),
-});
+/**
+ * Where `apptainer registry login` keeps Docker-format logins: APPTAINER_AUTH_FILE, else
+ * docker-config.json in APPTAINER_CONFIGDIR or ~/.apptainer (pkg/syfs/syfs.go@v1.5.3; without
+ * that file Apptainer uses Docker's config.json, already looked in).
+ */
+const apptainerAuthFiles = (env: NodeJS.ProcessEnv): AuthFile[] => [
+  ...(env.APPTAINER_AUTH_FILE ? [{ path: env.APPTAINER_AUTH_FILE }] : []),
+  { path: join(env.APPTAINER_CONFIGDIR || join(home(env), '.apptainer'), 'docker-config.json') },
+];
 
 /**
  * The files to look in: Docker's for Docker, Podman's for Podman; for the bridge's own
@@ -46,5 +51,5 @@ const apptainerAuthFile = (env: NodeJS.ProcessEnv): AuthFile => ({
 export const authFilesFor = (order: CredentialOrder, env: NodeJS.ProcessEnv): AuthFile[] => {
   if (order === 'docker') return [dockerConfigFile(env)];
   if (order === 'podman') return podmanAuthFiles(env);
-  return [...podmanAuthFiles(env), apptainerAuthFile(env)];
+  return [...podmanAuthFiles(env), ...apptainerAuthFiles(env)];
 };
