@@ -3,6 +3,12 @@
 # Their logs and data live in .test-runtime/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The daemons started below outlive this script: they must not keep a file descriptor it was
+# given (a test run's `flock` on the engines' lock file would stay held until they stop).
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true
+done
 runtime="$PWD/.test-runtime"
 mkdir -p "$runtime"
 

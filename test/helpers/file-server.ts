@@ -12,6 +12,8 @@ export interface FileServerOptions {
   stallAfterBytes?: number;
   /** Sends this many bytes, then cuts the connection: for broken downloads. */
   cutAfterBytes?: number;
+  /** Another address than 127.0.0.1: one that is not loopback goes through a proxy. */
+  host?: string;
 }
 
 /** Serves files on 127.0.0.1 for URL imports, as a plugin's ImageSource URL would be. */
@@ -38,10 +40,11 @@ export const startFileServer = async (
         if (options.cutAfterBytes !== undefined) response.destroy();
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: (name) => `http://127.0.0.1:${port}/${name}`,
+    url: (name) => `http://${host}:${port}/${name}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

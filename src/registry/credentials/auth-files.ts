@@ -46,10 +46,12 @@ const apptainerAuthFiles = (env: NodeJS.ProcessEnv): AuthFile[] => [
 
 /**
  * The files to look in: Docker's for Docker, Podman's for Podman; for the bridge's own
- * requests, which no engine makes, Podman's (which ends with Docker's), then Apptainer's.
+ * requests, which no engine makes, Podman's, Docker's (also when REGISTRY_AUTH_FILE is set),
+ * then Apptainer's.
  */
 export const authFilesFor = (order: CredentialOrder, env: NodeJS.ProcessEnv): AuthFile[] => {
   if (order === 'docker') return [dockerConfigFile(env)];
   if (order === 'podman') return podmanAuthFiles(env);
-  return [...podmanAuthFiles(env), ...apptainerAuthFiles(env)];
+  const files = [...podmanAuthFiles(env), dockerConfigFile(env), ...apptainerAuthFiles(env)];
+  return files.filter((file, index) => files.findIndex((other) => other.path === file.path) === index);
 };

@@ -110,7 +110,8 @@ export const findCredential = async (
     if (!content) continue;
     const helper = entryFor(content.credHelpers, domain);
     if (helper) return fromHelper(helper, domain, order, `credHelpers in ${file.path}`, env, signal);
-    if (content.credsStore) {
+    // containers/image reads no credsStore (its registries.conf names helpers instead).
+    if (content.credsStore && order !== 'podman') {
       const found = await fromHelper(
         content.credsStore,
         domain,
