@@ -139,3 +139,7 @@ fi
 if id "$test_user" >/dev/null 2>&1; then
   bash scripts/start-ssh-host.sh
 fi
+
+# The authenticating registry over TLS, the proxies and the test CAs of the credential and proxy
+# tests (scripts/start-network-peers.sh).
+bash scripts/start-network-peers.sh

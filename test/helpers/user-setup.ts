@@ -12,21 +12,26 @@ import {
 
 /**
  * The test user's copy of what it runs: the bundle and the TypeScript client (dist/*.js), the shim,
- * test/matlab, test/slurm (a job array's task), the Python client, the pinned Node and the
- * saved images, readable by everyone and writable by root alone. The checkout may sit where the
- * user cannot read (under /root), as the user's own unzipped copy would not.
+ * test/matlab, test/slurm (a job array's task), the tests' credential helpers, the Python client,
+ * the pinned Node and the saved images, readable by everyone and writable by root alone. The
+ * checkout may sit where the user cannot read (under /root), as the user's own unzipped copy would not.
  */
+const COPIED_FOLDERS = [
+  'matlab',
+  'test/matlab',
+  'test/slurm',
+  'test/fixtures/credential-helpers',
+  'clients/python',
+];
 const copyForTheUser = async () => {
   await mkdir(`${userCopy}/dist`, { recursive: true, mode: 0o755 });
   for (const entry of await readdir(`${repoRoot}dist`, { withFileTypes: true }))
     if (entry.isFile() && entry.name.endsWith('.js'))
       await copyFile(`${repoRoot}dist/${entry.name}`, `${userCopy}/dist/${entry.name}`);
-  for (const folder of ['matlab', 'test/matlab', 'test/slurm', 'clients/python', 'images'])
+  for (const folder of [...COPIED_FOLDERS, 'images'])
     await rm(`${userCopy}/${folder}`, { recursive: true, force: true });
-  await cp(`${repoRoot}matlab`, `${userCopy}/matlab`, { recursive: true });
-  await cp(`${repoRoot}test/matlab`, `${userCopy}/test/matlab`, { recursive: true });
-  await cp(`${repoRoot}test/slurm`, `${userCopy}/test/slurm`, { recursive: true });
-  await cp(`${repoRoot}clients/python`, `${userCopy}/clients/python`, { recursive: true });
+  for (const folder of COPIED_FOLDERS)
+    await cp(`${repoRoot}${folder}`, `${userCopy}/${folder}`, { recursive: true });
   await cp(`${runtimeDir}/images`, userImagesDir, { recursive: true });
   await mkdir(`${userCopy}/node/bin`, { recursive: true });
   await copyFile(process.execPath, userNode);
