@@ -45,6 +45,8 @@ const againstTheBinary = [
   'test/integration/typescript-client.test.ts',
   'test/integration/call-command.test.ts',
   'test/integration/hardening/**/*.test.ts',
+  // The system's CAs and proxies in the executable's embedded Node.
+  'test/integration/network/proxies-and-certificates.test.ts',
 ];
 
 // As the normal user scripts/test-user.sh creates (BST_TEST_USER=1), as Brainstorm's users run it: what is not
@@ -63,6 +65,8 @@ const asTheUser = [
   'test/integration/call-command.test.ts',
   'test/integration/as-user/**/*.test.ts',
   'test/integration/remote/private-mount.test.ts',
+  // Registries behind logins, proxies, CAs and pull limits (scripts/start-network-peers.sh): new since the user.
+  'test/integration/network/**/*.test.ts',
 ];
 
 // Again as the normal user, with the bridge reaching dockerd over TCP with TLS (BST_TEST_REMOTE=tls:
@@ -123,6 +127,8 @@ export default defineConfig({
             'test/integration/as-user/**',
             // Remote engines need their endpoints' setup, Slurm its cluster: they run in their own projects.
             'test/integration/remote/**',
+            // New since the test user: as it (docker-user, podman-user).
+            'test/integration/network/**',
             'test/integration/slurm/**',
             // Clients are new since the test user: they run as it (docker-user), and as root against the binary.
             'test/integration/python-client.test.ts',

@@ -13,6 +13,23 @@ const LOGIN_REFUSED =
 const LIMIT_REACHED = /toomanyrequests|too many requests|\b429\b|pull rate limit/i;
 
 /**
+ * The registry's pull limit, when it answers a HEAD on the manifest with 429: its headers say
+ * how much and until when. Undefined: it answers otherwise, or not at all.
+ */
+export const askedLimit = async (
+  ref: ImageReference,
+  visit: RegistryVisit,
+): Promise<BridgeError | undefined> => {
+  try {
+    const response = await requestRegistry(manifestUrl(ref), 'HEAD', {}, visit);
+    await response.body.dump();
+  } catch (error) {
+    if (error instanceof BridgeError && (error.data as { rateLimit?: unknown })?.rateLimit) return error;
+  }
+  return undefined;
+};
+
+/**
  * The engine's failed pull in the registry's terms, when the registry refused the login or hit
  * its pull limit: for a limit, the registry is asked (HEAD, which Docker Hub does not count)
  * for its rate-limit headers, since the engine passes none of them on.
@@ -24,13 +41,10 @@ export const registryRefusal = async (
   credential: RegistryCredential | undefined,
 ): Promise<BridgeError | undefined> => {
   if (LIMIT_REACHED.test(engineMessage)) {
-    try {
-      const response = await requestRegistry(manifestUrl(ref), 'HEAD', {}, visit);
-      await response.body.dump();
-    } catch (error) {
-      if (error instanceof BridgeError && (error.data as { rateLimit?: unknown })?.rateLimit) return error;
-    }
-    return pullLimitReached(visit.action, visit.domain, {}, howToLogIn(visit, credential), engineMessage);
+    return (
+      (await askedLimit(ref, visit)) ??
+      pullLimitReached(visit.action, visit.domain, {}, howToLogIn(visit, credential), engineMessage)
+    );
   }
   if (LOGIN_REFUSED.test(engineMessage)) {
     return registryLoginRefused(

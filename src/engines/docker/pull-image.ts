@@ -2,7 +2,7 @@ import { findCredential } from '../../registry/credentials/find-credential.js';
 import { registryAuthHeader } from '../../registry/credentials/registry-auth-header.js';
 import { helperServerAddress } from '../../registry/credentials/registry-credential.js';
 import { type ImageReference, pullReference } from '../../registry/reference.js';
-import { registryRefusal } from '../../registry/registry-refusal.js';
+import { askedLimit, registryRefusal } from '../../registry/registry-refusal.js';
 import type { RegistryVisit } from '../../registry/registry-request.js';
 import { isBridgeError } from '../../shared/bridge-error.js';
 import { pullFailed, stalledReason } from '../../shared/failures.js';
@@ -79,7 +79,9 @@ export const pullImage = async (
     context.progress.begin(`Pulling ${reference}`);
     await followPull(response.body, stall, dialect, context, reference);
   } catch (error) {
-    if (stall.stalled && !context.signal.aborted) throw pullFailed(reference, stalledReason(stall.ms / 1000));
+    // Podman retries a 429 for about a minute without a word: a silent pull may be a pull limit.
+    if (stall.stalled && !context.signal.aborted)
+      throw (await askedLimit(ref, visit)) ?? pullFailed(reference, stalledReason(stall.ms / 1000));
     const reason = isBridgeError(error)
       ? (error.data as { reason?: unknown } | undefined)?.reason
       : undefined;
