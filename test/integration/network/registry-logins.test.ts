@@ -111,8 +111,13 @@ describe(`registry logins, on ${ENGINE}`, () => {
     await removeImageQuietly(privateImage);
   };
 
+  /** The call's -32030, with no secret anywhere in it; the same bridge answers the next call. */
   const refused = async (env: Record<string, string>, method: 'ImportImage' | 'GetOnlineManifest') => {
-    const response = await withBridge(env, (bridge) => bridge.request(method, { imageSource: privateImage }));
+    const response = await withBridge(env, async (bridge) => {
+      const answer = await bridge.request(method, { imageSource: privateImage });
+      expect(await bridge.call('GetVersion')).toMatchObject({ version: expect.any(String) });
+      return answer;
+    });
     expect(response.error?.code).toBe(-32030);
     const text = JSON.stringify(response.error);
     expect(text).not.toContain(REGISTRY_PASSWORD);
@@ -252,6 +257,15 @@ describe(`registry logins, on ${ENGINE}`, () => {
         await withBridge(token, (bridge) => bridge.call('GetOnlineManifest', { imageSource: image })),
       ).toEqual(loopbackDigest);
       expect(front.logins).toEqual(['identity-token']);
+      // The engine gets the identity token in X-Registry-Auth and uses it the same way.
+      await removeImageQuietly(image);
+      front.logins.length = 0;
+      const byToken = await withBridge(token, (bridge) =>
+        bridge.call<{ imageSha: string }>('ImportImage', { imageSource: image }),
+      );
+      expect(byToken.imageSha).toBe(pulled.imageSha);
+      expect(front.logins).toContain('identity-token');
+      expect(front.logins).not.toContain('anonymous');
       const wrong = await dockerConfig({
         auths: { [front.host]: { auth: auth(REGISTRY_USER, WRONG_PASSWORD) } },
       });

@@ -136,6 +136,25 @@ describe('logins as the CLIs keep them', () => {
     );
   });
 
+  it('a helper that hangs (a password prompt, a locked keychain) is given up after the stall time', async () => {
+    const path = join(home, 'bin', 'docker-credential-hangs');
+    await write(path, '#!/bin/sh\nexec sleep 60\n');
+    await chmod(path, 0o755);
+    await write(join(home, '.docker/config.json'), { credsStore: 'hangs' });
+    const before = process.env.BST_CONTAINERS_STALL_SECONDS;
+    process.env.BST_CONTAINERS_STALL_SECONDS = '1';
+    try {
+      await expect(findCredential('lab.example', 'docker', env)).rejects.toMatchObject({
+        code: -32030,
+        message: expect.stringContaining('docker-credential-hangs (credsStore in'),
+      });
+      await expect(findCredential('lab.example', 'docker', env)).rejects.toThrow(/did not answer within 1 s/);
+    } finally {
+      if (before === undefined) delete process.env.BST_CONTAINERS_STALL_SECONDS;
+      else process.env.BST_CONTAINERS_STALL_SECONDS = before;
+    }
+  });
+
   it('X-Registry-Auth is the padded base64url JSON the Docker CLI sends', () => {
     const header = registryAuthHeader(
       { kind: 'password', username: 'u', password: 'p?>', source: 'f' },
