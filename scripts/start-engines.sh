@@ -11,17 +11,9 @@ for fd in /proc/$$/fd/*; do
 done
 runtime="$PWD/.test-runtime"
 mkdir -p "$runtime"
+logs_in=$runtime
+source scripts/lib/steps.sh
 
-wait_for() { # description, seconds, command...
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq $((seconds * 10))); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "$what did not come up; see $runtime" >&2
-  return 1
-}
 
 docker_answers() { curl -sf --unix-socket /var/run/docker.sock http://localhost/_ping >/dev/null; }
 if ! docker_answers; then

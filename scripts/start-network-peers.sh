@@ -18,10 +18,12 @@
 # checkout). Safe to run again: what exists is kept, and a daemon that answers is left alone
 # (restarted when this script changed its configuration).
 set -euo pipefail
+source "$(dirname "$0")/lib/steps.sh"
 cd /
 
 state=/var/lib/bst-containers-test/network
 tls=$state/tls
+logs_in=$state
 interface=bst-net0
 address=169.254.216.1
 wrong_name_address=169.254.216.2
@@ -31,27 +33,7 @@ registry_password=lab-secret-7Q
 proxy_port=8888
 refusing_proxy_port=8889
 
-wait_for() { # description, seconds, command...
-  local what=$1 seconds=$2
-  shift 2
-  for _ in $(seq $((seconds * 10))); do
-    "$@" >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  echo "$what did not come up; see $state" >&2
-  return 1
-}
 
-# Written only when different; status 0 when it changed.
-write_if_changed() { # path, mode, owner, content on stdin
-  local path=$1 mode=$2 owner=$3 content
-  content=$(cat)
-  if [ -e "$path" ] && [ "$(cat "$path")" = "$content" ]; then return 1; fi
-  printf '%s\n' "$content" >"$path.new"
-  chmod "$mode" "$path.new"
-  chown "$owner" "$path.new"
-  mv "$path.new" "$path"
-}
 
 # The pid a daemon's start recorded, while that process still runs the program.
 running_pid() { # name, program

@@ -14,6 +14,7 @@
 # outside the namespace. Safe to run again: what exists is kept, and a running sshd that answers
 # is left alone (restarted when this script changed its configuration).
 set -euo pipefail
+source "$(dirname "$0")/lib/steps.sh"
 
 user=bst-tester
 namespace=bst-remote
@@ -22,6 +23,7 @@ namespace_side=bst-ssh1
 host_address=169.254.215.1
 address=169.254.215.2
 state=/var/lib/bst-containers-test/ssh
+logs_in=$state
 authorized_keys=$state/authorized_keys
 # Each server: its name (config, key, pid and log files are named after it) and its ports.
 main_ports=(22 2202 2203)
@@ -68,16 +70,6 @@ if [ ! -e "$identity" ]; then
     ssh-keygen -q -t ed25519 -N '' -C "$user@bst-containers-tests" -f "$identity"
 fi
 
-# Written only when different: the files are derived from the keys above.
-write_if_changed() { # path, mode, owner, content on stdin; status 0 when it changed
-  local path=$1 mode=$2 owner=$3 content
-  content=$(cat)
-  if [ -e "$path" ] && [ "$(cat "$path")" = "$content" ]; then return 1; fi
-  printf '%s\n' "$content" >"$path.new"
-  chmod "$mode" "$path.new"
-  chown "$owner" "$path.new"
-  mv "$path.new" "$path"
-}
 
 write_if_changed "$authorized_keys" 0644 root:root <"$identity.pub" || true
 
