@@ -25,7 +25,7 @@ export const openDownload = async (
     await response.body.dump().catch(() => {});
     throw downloadFailed(
       url,
-      `the server answered HTTP ${response.statusCode}${throughProxy(routeFor(url))}`,
+      `the server answered HTTP ${response.statusCode}${throughProxy(await routeFor(url))}`,
     );
   }
   const length = Number(response.headers['content-length']);

@@ -12,8 +12,7 @@ import DispatcherBase from 'undici/lib/dispatcher/dispatcher.js';
 import Pool from 'undici/lib/dispatcher/pool.js';
 import redirectInterceptor from 'undici/lib/interceptor/redirect.js';
 import { MAX_REDIRECTS } from './http-limits.js';
-import { type OutboundRoute, OutboundRouter } from './outbound/outbound-router.js';
-import { proxySettingsFrom } from './outbound/proxy-settings.js';
+import type { OutboundRoute, OutboundRouter } from './outbound/outbound-router.js';
 
 // What undici's index does: `request()` and the other calls are methods of every dispatcher.
 Object.assign(DispatcherBase.prototype, requestApi);
@@ -25,12 +24,22 @@ type UrlRequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'me
   method?: Dispatcher.HttpMethod;
 };
 
-let router: OutboundRouter | undefined;
-let outbound: Dispatcher | undefined;
+let router: Promise<OutboundRouter> | undefined;
+let outbound: Promise<Dispatcher> | undefined;
 
-/** The router of the bridge's own HTTP, from the environment it was started with. */
-const outboundRouter = (): OutboundRouter => {
-  router ??= new OutboundRouter(proxySettingsFrom(process.env), process.env);
+/**
+ * The router of the bridge's own HTTP, from the environment it was started with. Loaded at the
+ * first such request: the engines' calls never need it (nor undici's proxy agents), and every
+ * start would pay for them.
+ */
+const outboundRouter = (): Promise<OutboundRouter> => {
+  router ??= Promise.all([
+    import('./outbound/outbound-router.js'),
+    import('./outbound/proxy-settings.js'),
+  ]).then(
+    ([{ OutboundRouter }, { proxySettingsFrom }]) =>
+      new OutboundRouter(proxySettingsFrom(process.env), process.env),
+  );
   return router;
 };
 
@@ -38,15 +47,16 @@ const outboundRouter = (): OutboundRouter => {
  * The one dispatcher for the bridge's own HTTP (downloads, registries, token services): routed
  * through proxies as the environment says, redirects followed, and a chain longer than 5 an error.
  */
-const outboundAgent = (): Dispatcher => {
-  outbound ??= outboundRouter().compose(
-    redirectInterceptor({ maxRedirections: MAX_REDIRECTS, throwOnMaxRedirect: true }),
+const outboundAgent = (): Promise<Dispatcher> => {
+  outbound ??= outboundRouter().then((routes) =>
+    routes.compose(redirectInterceptor({ maxRedirections: MAX_REDIRECTS, throwOnMaxRedirect: true })),
   );
   return outbound;
 };
 
 /** How a request to this address goes: messages name the proxy and the certs.d folders. */
-export const routeFor = (url: string | URL): OutboundRoute => outboundRouter().routeFor(url);
+export const routeFor = async (url: string | URL): Promise<OutboundRoute> =>
+  (await outboundRouter()).routeFor(url);
 
 /**
  * A failure on the way to an address, with the way it took: the proxy it went through is what
@@ -69,11 +79,11 @@ export const requestUrl = async (
   options: UrlRequestOptions = {},
 ): Promise<Dispatcher.ResponseData> => {
   const target = new URL(url);
-  const proxy = routeFor(target).proxy;
+  const proxy = (await routeFor(target)).proxy;
   if (proxy?.problem) throw new OutboundFailure({ proxy }, target, new Error(proxy.problem));
   let response: Dispatcher.ResponseData;
   try {
-    response = await outboundAgent().request({
+    response = await (await outboundAgent()).request({
       method: 'GET',
       ...options,
       origin: target.origin,
@@ -81,7 +91,7 @@ export const requestUrl = async (
     });
   } catch (error) {
     if ((options.signal as AbortSignal | undefined)?.aborted) throw error;
-    throw new OutboundFailure(routeFor(target), target, error);
+    throw new OutboundFailure(await routeFor(target), target, error);
   }
   if (response.statusCode >= 300 && response.statusCode < 400) {
     await response.body.dump().catch(() => {});
