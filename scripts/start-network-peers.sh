@@ -8,6 +8,7 @@
 #   127.0.0.1:8888      tinyproxy forwarding anything from 127.0.0.1 (CONNECT to any port), logging
 #                       each request line to tinyproxy.log
 #   127.0.0.1:8889      tinyproxy that refuses everyone: 403 "Access violation"
+#   127.0.0.1:8890      tinyproxy that asks for a login (bst-proxy, proxy-secret-4K): 407 without it
 # Both addresses sit on bst-net0, an interface of ours with no link: local addresses, so this
 # machine, dockerd and the test user's rootless Podman (host network namespace) reach them and
 # nothing outside does. The engines trust the test CA for both addresses through their certs.d
@@ -32,6 +33,9 @@ registry_user=bst-lab
 registry_password=lab-secret-7Q
 proxy_port=8888
 refusing_proxy_port=8889
+login_proxy_port=8890
+proxy_user=bst-proxy
+proxy_password=proxy-secret-4K
 
 
 
@@ -187,7 +191,7 @@ ensure_registry wrong-name-registry "$wrong_name_address"
 
 # tinyproxy's own service is never used: each instance runs in the foreground with our file,
 # dropping to nobody, which then writes the log it was given.
-proxy_config() { # port, log, allowed client
+proxy_config() { # port, log, allowed client[, a BasicAuth line]
   cat <<CONF
 # Written by scripts/start-network-peers.sh. No ConnectPort line: CONNECT to any port.
 User nobody
@@ -201,6 +205,7 @@ LogLevel Connect
 Syslog Off
 DisableViaHeader Yes
 Allow $3
+${4:-}
 CONF
 }
 # The good one answers the registry's 401 through a tunnel; the refusing one 403 to anything.
@@ -212,9 +217,16 @@ proxy_refuses() {
   [ "$(curl -s -x "http://127.0.0.1:$refusing_proxy_port" -o /dev/null -w '%{http_code}' \
     "http://$address:$registry_port/v2/")" = 403 ]
 }
-ensure_proxy() { # name, port, allowed client, readiness check
+# The login one: 407 without its login, the registry's 401 through a tunnel with it.
+proxy_asks_login() {
+  [ "$(curl -s -x "http://127.0.0.1:$login_proxy_port" -o /dev/null -w '%{http_code}' \
+    "http://$address:$registry_port/v2/")" = 407 ] &&
+    [ "$(curl -s -x "http://127.0.0.1:$login_proxy_port" --proxy-user "$proxy_user:$proxy_password" \
+      --cacert "$tls/ca.crt" -o /dev/null -w '%{http_code}' "https://$address:$registry_port/v2/")" = 401 ]
+}
+ensure_proxy() { # name, port, allowed client, readiness check[, a BasicAuth line]
   local name=$1 port=$2 allowed=$3 ready=$4 config=$state/$1.conf log=$state/$1.log changed=false
-  proxy_config "$port" "$log" "$allowed" | write_if_changed "$config" 0644 root:root && changed=true
+  proxy_config "$port" "$log" "$allowed" "${5:-}" | write_if_changed "$config" 0600 root:root && changed=true
   [ -e "$log" ] || install -m 0644 -o nobody -g nogroup /dev/null "$log"
   if ! $changed && "$ready"; then return 0; fi
   if running_pid "$name" tinyproxy >/dev/null; then
@@ -228,3 +240,4 @@ ensure_proxy() { # name, port, allowed client, readiness check
 ensure_proxy tinyproxy "$proxy_port" 127.0.0.1 proxy_tunnels
 # Allowed from an address nothing here has: 127.0.0.1 is refused.
 ensure_proxy tinyproxy-refusing "$refusing_proxy_port" 10.255.255.1 proxy_refuses
+ensure_proxy tinyproxy-login "$login_proxy_port" 127.0.0.1 proxy_asks_login "BasicAuth $proxy_user $proxy_password"

@@ -901,7 +901,9 @@ const hasRoute = (error: unknown): error is FailedRoute =>
 const proxyName = ({ url, variable }: { url: URL; variable: string }) =>
   `${url.protocol}//${url.username ? `${url.username}@` : ''}${url.host} (${variable})`;
 
-const PROXY_STATUS = /Proxy response \((\d+)\)/;
+// undici's words (8.13.1, proxy-agent.js): a CONNECT answered otherwise than 200, and a 407 to a
+// forwarded plain-http request.
+const PROXY_STATUS = /Proxy response \((\d+)\)|Proxy Authentication Required \((407)\)/;
 
 /** A request through a proxy that failed at the proxy: its connection or its answer to CONNECT. */
 const whyProxyFailed = (
@@ -912,9 +914,13 @@ const whyProxyFailed = (
     return `${proxy.variable} names no proxy the bridge can use: ${proxy.problem}. Set it to http://HOST:PORT (as for the Docker CLI), or unset it`;
   const name = proxyName(proxy);
   const bypass = `or, if ${error.target.hostname} is reachable without it, add it to NO_PROXY`;
-  const status = PROXY_STATUS.exec(messageOf((error as { cause?: unknown }).cause ?? error))?.[1];
-  if (status === '407')
-    return `the proxy ${name} asks for a login (HTTP 407). Put the user and password in the proxy's address (http://USER:PASSWORD@HOST:PORT)`;
+  const said = PROXY_STATUS.exec(messageOf((error as { cause?: unknown }).cause ?? error));
+  const status = said?.[1] ?? said?.[2];
+  // 407 is the standard answer; some proxies (tinyproxy) answer a wrong login 401.
+  if (status === '407' || (status === '401' && proxy.url.username))
+    return proxy.url.username
+      ? `the proxy ${name} refused the login of ${proxy.url.username} (HTTP ${status}). Check the user and password in ${proxy.variable}`
+      : `the proxy ${name} asks for a login (HTTP 407). Put the user and password in ${proxy.variable}: http://USER:PASSWORD@HOST:PORT`;
   if (status)
     return `the proxy ${name} refused to connect to ${error.target.host} (it answered HTTP ${status}). Ask your network's administrators, ${bypass}`;
   switch (errorCodeOf((error as { cause?: unknown }).cause)) {

@@ -50,6 +50,8 @@ export const PROXY_URL = 'http://127.0.0.1:8888';
 /** tinyproxy that answers every request, CONNECT included, `403 Access denied`. */
 export const REFUSING_PROXY_URL = 'http://127.0.0.1:8889';
 export const PROXY_LOG = `${STATE}/tinyproxy.log`;
+/** tinyproxy that wants a login (BasicAuth): 407 without it. */
+export const LOGIN_PROXY = { address: '127.0.0.1:8890', user: 'bst-proxy', password: 'proxy-secret-4K' };
 
 /** Where PROXY_LOG ends now: what the proxy logs later is `proxyLogSince(mark)`. */
 export const proxyLogMark = (): number => statSync(PROXY_LOG).size;

@@ -12,6 +12,7 @@ import {
   AUTH_REGISTRY,
   EXPIRED_SERVER_CERT,
   type KeyPair,
+  LOGIN_PROXY,
   PROXY_URL,
   proxyLogMark,
   proxyLogSince,
@@ -132,6 +133,32 @@ describe(`proxies and certificate authorities, as the test user on ${ENGINE}`, (
       'nothing answers at the proxy http://bst@127.0.0.1:9 (HTTPS_PROXY)',
     );
     expect(JSON.stringify(absentHttps.error)).not.toContain('proxy-pw-5');
+  });
+
+  it('sends the login in the proxy address to the proxy; a missing or wrong one is named, never the password', async () => {
+    const { address, user, password } = LOGIN_PROXY;
+    const withLogin = `http://${user}:${password}@${address}`;
+    expect((await manifest({ HTTPS_PROXY: withLogin })).error).toBeUndefined();
+    expect((await importUrl({ HTTP_PROXY: withLogin }, remote.url('tiny.tar.gz'))).error).toBeUndefined();
+    const none = await manifest({ HTTPS_PROXY: `http://${address}` });
+    expect(none.error?.code).toBe(-32030);
+    expect(none.error?.message).toContain(
+      `the proxy http://${address} (HTTPS_PROXY) asks for a login (HTTP 407)`,
+    );
+    const noneHttp = await importUrl({ HTTP_PROXY: `http://${address}` }, remote.url('tiny.tar.gz'));
+    expect(noneHttp.error?.code).toBe(-32031);
+    expect(noneHttp.error?.message).toContain(
+      `the proxy http://${address} (HTTP_PROXY) asks for a login (HTTP 407)`,
+    );
+    // tinyproxy answers a wrong login 401 where most proxies say 407.
+    const wrong = await manifest({ HTTPS_PROXY: `http://${user}:not-it-9@${address}` });
+    expect(wrong.error?.message).toContain(
+      `the proxy http://${user}@${address} (HTTPS_PROXY) refused the login of ${user} (HTTP 401)`,
+    );
+    for (const error of [none.error, noneHttp.error, wrong.error]) {
+      expect(JSON.stringify(error)).not.toContain(password);
+      expect(JSON.stringify(error)).not.toContain('not-it-9');
+    }
   });
 
   it('doctor shows the proxy the bridge uses, never its password', async () => {
