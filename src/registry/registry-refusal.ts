@@ -1,5 +1,6 @@
 import { BridgeError } from '../shared/bridge-error.js';
 import { pullLimitReached, registryLoginRefused } from '../shared/failures.js';
+import { stallTimeoutMs } from '../shared/stall-timeout.js';
 import type { RegistryCredential } from './credentials/registry-credential.js';
 import { manifestUrl } from './manifest-digest.js';
 import type { ImageReference } from './reference.js';
@@ -11,6 +12,7 @@ import { howToLogIn, loginUsed, type RegistryVisit, requestRegistry } from './re
 const LOGIN_REFUSED =
   /\bunauthorized\b|authentication required|no basic auth credentials|invalid username\/password|incorrect username or password|401 Unauthorized/i;
 const LIMIT_REACHED = /toomanyrequests|too many requests|\b429\b|pull rate limit/i;
+const PROBE_MS = 10_000;
 
 /**
  * The registry's pull limit, when it answers a HEAD on the manifest with 429: its headers say
@@ -20,8 +22,11 @@ export const askedLimit = async (
   ref: ImageReference,
   visit: RegistryVisit,
 ): Promise<BridgeError | undefined> => {
+  // A registry that stalled the engine may stall this too: it is worth a few seconds, no more.
+  const limit = AbortSignal.timeout(Math.min(stallTimeoutMs(), PROBE_MS));
+  const signal = visit.signal ? AbortSignal.any([visit.signal, limit]) : limit;
   try {
-    const response = await requestRegistry(manifestUrl(ref), 'HEAD', {}, visit);
+    const response = await requestRegistry(manifestUrl(ref), 'HEAD', {}, { ...visit, signal });
     await response.body.dump();
   } catch (error) {
     if (error instanceof BridgeError && (error.data as { rateLimit?: unknown })?.rateLimit) return error;
