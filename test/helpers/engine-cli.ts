@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { asCaller } from './paths.js';
+import { asCaller, BASE_IMAGE } from './paths.js';
 import { REMOTE_ENGINE } from './remote-engine.js';
 import { AS_USER, testUser } from './test-user.js';
 
@@ -108,3 +108,18 @@ export const exitCodesSince = async (name: string, since: number): Promise<numbe
       return [];
     });
 };
+
+/** A container that sleeps, made with the engine's CLI (not a bridge) with these labels. */
+export const labelledSleeper = (name: string, labels: Record<string, string>) =>
+  engineCli(
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    name,
+    ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+    '--entrypoint',
+    'sleep',
+    BASE_IMAGE,
+    '600',
+  );

@@ -31,6 +31,13 @@ export const endedSession = async (): Promise<SessionParts & { session: string }
   return ended;
 };
 
+/** The session of a process that runs until `stop()`: a bridge that still runs. */
+export const liveSession = async (): Promise<SessionParts & { session: string; stop: () => void }> => {
+  const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
+  await once(sleeper, 'spawn');
+  return { ...sessionOf(sleeper.pid as number), stop: () => sleeper.kill('SIGKILL') };
+};
+
 /** Fills a fixture's `{{NAME}}` placeholders. */
 export const fill = (template: string, values: Record<string, string | number>): string =>
   template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {

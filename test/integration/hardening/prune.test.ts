@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
-import { ENGINE, engineCli, engineCliOk, removeContainer } from '../../helpers/engine-cli.js';
+import {
+  ENGINE,
+  engineCli,
+  engineCliOk,
+  labelledSleeper,
+  removeContainer,
+} from '../../helpers/engine-cli.js';
 import {
   asCaller,
   BASE_IMAGE,
@@ -24,25 +30,6 @@ const NAMES = [
   'bst_prune-elsewhere',
 ];
 const fixture = (name: string) => readFileSync(`${repoRoot}test/fixtures/leftovers/${name}`, 'utf8');
-
-/** `--label K=V` for each label, as an engine's CLI takes them. */
-const labelArgs = (labels: Record<string, string>) =>
-  Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
-
-/** A container that sleeps, made with the engine's CLI (not the bridge) with these labels. */
-const sleeper = (name: string, labels: Record<string, string>) =>
-  engineCli(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    name,
-    ...labelArgs(labels),
-    '--entrypoint',
-    'sleep',
-    BASE_IMAGE,
-    '600',
-  );
 
 /** The labels as the bridge set them before it declared a format. */
 const todaysLabels = (parts: SessionParts) =>
@@ -79,13 +66,13 @@ describe('prune', () => {
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     // What a bridge of before formats left, as it wrote it: its labels and its download's mark.
-    await sleeper('bst_prune-today', todaysLabels(dead));
+    await labelledSleeper('bst_prune-today', todaysLabels(dead));
     deadFolder = folderWith(
       'bst-containers-download-dead',
       fill(fixture('download-mark.txt'), sessionPlaceholders(dead)),
     );
     // What a newer bridge left, in a format this bridge does not know: not for it to remove.
-    await sleeper('bst_prune-newer', {
+    await labelledSleeper('bst_prune-newer', {
       ...todaysLabels(dead),
       'org.brainstorm.bst-containers.format': '2',
     });
@@ -96,9 +83,12 @@ describe('prune', () => {
       imageSha: BASE_IMAGE,
       isDaemon: true,
     });
-    await sleeper('bst_prune-foreign', {});
+    await labelledSleeper('bst_prune-foreign', {});
     // Labelled by a bridge on another host (a shared engine): whether it still runs cannot be told.
-    await sleeper('bst_prune-elsewhere', todaysLabels({ host: 'other-host', pid: 1234, start: '5678' }));
+    await labelledSleeper(
+      'bst_prune-elsewhere',
+      todaysLabels({ host: 'other-host', pid: 1234, start: '5678' }),
+    );
     keptFolders = [
       folderWith(
         'bst-containers-download-live',

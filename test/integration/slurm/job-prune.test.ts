@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BridgeClient } from '../../helpers/bridge-client.js';
-import { ENGINE, engineCli, engineCliOk, removeContainer } from '../../helpers/engine-cli.js';
 import {
-  asCaller,
-  BASE_IMAGE,
-  bridgeCommand,
-  callerTempDir,
-  giveToCaller,
-  userCopy,
-} from '../../helpers/paths.js';
+  ENGINE,
+  engineCli,
+  engineCliOk,
+  labelledSleeper,
+  removeContainer,
+} from '../../helpers/engine-cli.js';
+import { asCaller, bridgeCommand, callerTempDir, giveToCaller, userCopy } from '../../helpers/paths.js';
 import { SLURM_CONF, sbatch, scancel, waitForJobState } from '../../helpers/slurm.js';
 import { testUser } from '../../helpers/test-user.js';
 
@@ -41,21 +40,6 @@ const labelsOf = (job: string | undefined, cluster = CLUSTER) => ({
   ...(job ? { 'org.brainstorm.bst-containers.slurm-cluster': cluster } : {}),
 });
 
-/** A container that sleeps, made with the engine's CLI (not a bridge) with these labels. */
-const sleeper = (name: string, labels: Record<string, string>) =>
-  engineCli(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    name,
-    ...Object.entries(labels).flatMap(([key, value]) => ['--label', `${key}=${value}`]),
-    '--entrypoint',
-    'sleep',
-    BASE_IMAGE,
-    '600',
-  );
-
 describe(`Prune of what bridges in Slurm jobs left, on ${ENGINE}`, () => {
   let folder: string;
   let runningJob: string;
@@ -67,11 +51,11 @@ describe(`Prune of what bridges in Slurm jobs left, on ${ENGINE}`, () => {
     runningJob = await sbatch('#!/bin/sh\nsleep 600\n');
     await waitForJobState(endedJob, ['COMPLETED']);
     await waitForJobState(runningJob, ['RUNNING']);
-    await sleeper(NAMES.unknownJob, labelsOf(NEVER_GIVEN));
-    await sleeper(NAMES.endedJob, labelsOf(endedJob));
-    await sleeper(NAMES.runningJob, labelsOf(runningJob));
-    await sleeper(NAMES.otherCluster, labelsOf(NEVER_GIVEN, `not-${CLUSTER}`));
-    await sleeper(NAMES.noJob, labelsOf(undefined));
+    await labelledSleeper(NAMES.unknownJob, labelsOf(NEVER_GIVEN));
+    await labelledSleeper(NAMES.endedJob, labelsOf(endedJob));
+    await labelledSleeper(NAMES.runningJob, labelsOf(runningJob));
+    await labelledSleeper(NAMES.otherCluster, labelsOf(NEVER_GIVEN, `not-${CLUSTER}`));
+    await labelledSleeper(NAMES.noJob, labelsOf(undefined));
   });
 
   afterAll(async () => {

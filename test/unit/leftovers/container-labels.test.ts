@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -12,6 +10,7 @@ import { repoRoot } from '../../helpers/paths.js';
 import {
   endedSession,
   fill,
+  liveSession,
   type SessionParts,
   sessionOf,
   sessionPlaceholders,
@@ -28,18 +27,15 @@ const todaysLabels = (parts: SessionParts) =>
 
 describe('container labels', async () => {
   let ended: SessionParts & { session: string };
-  let running: ChildProcess;
-  let live: SessionParts & { session: string };
+  let live: Awaited<ReturnType<typeof liveSession>>;
 
   beforeAll(async () => {
     ended = await endedSession();
-    running = spawn('sleep', ['600'], { stdio: 'ignore' });
-    await once(running, 'spawn');
-    live = sessionOf(running.pid as number);
+    live = await liveSession();
   });
 
   afterAll(() => {
-    running.kill('SIGKILL');
+    live.stop();
   });
 
   afterEach(() => {

@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SessionJudge, type SlurmCommand } from '../../../src/leftovers/session-judge.js';
-import { endedSession, type SessionParts, sessionOf } from '../../helpers/sessions.js';
+import { endedSession, liveSession, type SessionParts } from '../../helpers/sessions.js';
 
 // The rules that combine a session and its job; what squeue answers is the real Slurm's, in the
 // integration tests (test/integration/slurm/). Here the commands' answers are given as squeue
@@ -23,19 +21,16 @@ const answers = (byJob: Record<string, { exitCode: number; stdout: string; stder
 const state = (id: string, word: string) => ({ exitCode: 0, stdout: `${id} ${word}\n`, stderr: '' });
 
 describe('whether the bridge of a session still runs', () => {
-  let running: ChildProcess;
-  let live: SessionParts & { session: string };
+  let live: Awaited<ReturnType<typeof liveSession>>;
   let ended: SessionParts & { session: string };
 
   beforeAll(async () => {
     ended = await endedSession();
-    running = spawn('sleep', ['600'], { stdio: 'ignore' });
-    await once(running, 'spawn');
-    live = sessionOf(running.pid as number);
+    live = await liveSession();
   });
 
   afterAll(() => {
-    running.kill('SIGKILL');
+    live.stop();
   });
 
   it("this host's sessions: its processes tell, whatever the job, and squeue is not asked", async () => {
